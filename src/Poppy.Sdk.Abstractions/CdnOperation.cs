@@ -83,6 +83,9 @@ public abstract class CdnOperation
     /// <summary>The last progress text.</summary>
     public string? StatusDescription => _state.Description;
 
+    /// <summary>How long the vendor asked to wait before the next poll, from the last poll; null when it did not say.</summary>
+    public TimeSpan? SuggestedPollingDelay => _state.RetryAfter;
+
     /// <summary>The failure, once completed unsuccessfully.</summary>
     public Exception? Error => _state.Error;
 

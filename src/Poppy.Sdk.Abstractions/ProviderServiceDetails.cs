@@ -85,6 +85,11 @@ public sealed record ProviderServiceDetails
     public IReadOnlyDictionary<string, CertificateStatus> CertificateStatuses { get; init; } =
         new Dictionary<string, CertificateStatus>();
 
+    /// <summary>The id of the provider operation in flight (see <see cref="ICdnProvider.ResumeOperationAsync"/>); null when none is.</summary>
+    [JsonPropertyName("operation_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OperationId { get; init; }
+
     /// <summary>What went wrong, when <see cref="Status"/> is failed.</summary>
     [JsonPropertyName("error")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -119,6 +124,13 @@ public sealed record CdnService
     /// <summary>Each provider's state, in flavor order.</summary>
     [JsonPropertyName("provider_details")]
     public IReadOnlyList<ProviderServiceDetails> Providers { get; init; } = [];
+
+    /// <summary>
+    /// Providers that may hold a half-created resource for this service which could not be checked
+    /// (the provider was unreachable during failover). Deleting the service cleans them up too.
+    /// </summary>
+    [JsonPropertyName("pending_cleanup")]
+    public IReadOnlyList<string> PendingCleanup { get; init; } = [];
 
     /// <summary>The service status derived from the providers (see <see cref="ServiceStatus.Derive"/>).</summary>
     [JsonPropertyName("status")]
