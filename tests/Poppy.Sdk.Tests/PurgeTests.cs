@@ -1,0 +1,120 @@
+namespace Poppy.Sdk.Tests;
+
+public sealed class PurgeTests
+{
+    private static async Task<Fixture> DeployedAsync(Func<string, CdnCapabilities, CdnCapabilities>? capabilities = null, Action<PoppyClientOptions>? configure = null)
+    {
+        var f = new Fixture(configure, capabilities);
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+        return f;
+    }
+
+    [Fact]
+    public async Task PurgeAsync_MoreItemsThanBatchSize_SplitsIntoVendorBatches()
+    {
+        using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = name == "a" ? 100 : 30 });
+        var urls = Enumerable.Range(0, 250).Select(i => $"/img/{i}.png").ToArray();
+
+        var report = await f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls(urls));
+
+        Assert.True(report.IsSuccess);
+        Assert.Equal(3, report.Providers.Single(p => p.Provider == "a").BatchCount);
+        Assert.Equal(9, report.Providers.Single(p => p.Provider == "b").BatchCount);
+        Assert.Equal([100, 100, 50], f.A.Purges.Select(p => p.Request.Items.Count).Order().Reverse());
+        Assert.Equal(urls.Order(), f.A.Purges.SelectMany(p => p.Request.Items).Order());
+        Assert.Equal(urls.Order(), f.B.Purges.SelectMany(p => p.Request.Items).Order());
+    }
+
+    [Fact]
+    public async Task PurgeAsync_RateLimitedVendor_PacesBatchesWithTokenBucket()
+    {
+        using var f = await DeployedAsync((name, c) => name == "a"
+            ? c with { MaxPurgeBatchSize = 10, PurgeRateLimit = new PurgeRateLimit(RequestsPerPeriod: 1, Period: TimeSpan.FromSeconds(1), Burst: 2) }
+            : c);
+        var urls = Enumerable.Range(0, 50).Select(i => $"/p/{i}").ToArray();
+
+        var t0 = f.Time.GetUtcNow();
+        var purge = f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls(urls));
+
+        await Eventually.TrueAsync(() => f.A.Purges.Count == 2);
+        Assert.False(purge.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => f.A.Purges.Count == 3);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => f.A.Purges.Count == 4);
+        Assert.False(purge.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        var report = await purge;
+
+        Assert.True(report.IsSuccess);
+        Assert.Equal(5, f.A.Purges.Count);
+        Assert.Equal(TimeSpan.FromSeconds(3), f.Time.GetUtcNow() - t0);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_KindUnsupportedOnOneProvider_ReportsUnsupportedThereAndPurgesElsewhere()
+    {
+        using var f = await DeployedAsync((name, c) => name == "a" ? c with { Purge = PurgeSupport.Url | PurgeSupport.All } : c);
+
+        var report = await f.Client.PurgeAsync("svc-1", PurgeRequest.ForTags("product-42"));
+
+        Assert.False(report.IsSuccess);
+        var a = report.Providers.Single(p => p.Provider == "a");
+        Assert.Equal("/kind", Assert.Single(a.Unsupported!).Path);
+        Assert.Empty(f.A.Purges);
+        Assert.True(report.Providers.Single(p => p.Provider == "b").IsSuccess);
+        Assert.Single(f.B.Purges);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_BatchFails_ReportsItsItemsAndOthersSucceed()
+    {
+        using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = 2 });
+        f.B.Faults.RateLimitNext(1, TimeSpan.FromSeconds(7));
+
+        var report = await f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls("/1", "/2", "/3"));
+
+        var b = report.Providers.Single(p => p.Provider == "b");
+        var failed = Assert.Single(b.Failed);
+        Assert.Equal("rate_limited", failed.Error.Code);
+        Assert.True(failed.Error.IsTransient);
+        Assert.Single(b.Succeeded);
+        Assert.Equal(3, failed.Items.Count + b.Succeeded.Sum(s => s.Items.Count));
+        Assert.True(report.Providers.Single(p => p.Provider == "a").IsSuccess);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_SoftPurgeAll_IsPassedThroughAsOneBatch()
+    {
+        using var f = await DeployedAsync();
+
+        var report = await f.Client.PurgeAsync("svc-1", PurgeRequest.ForEverything().AsSoft());
+
+        Assert.True(report.IsSuccess);
+        var purge = Assert.Single(f.A.Purges);
+        Assert.Equal(PurgeKind.All, purge.Request.Kind);
+        Assert.Equal(PurgeMode.Soft, purge.Request.Mode);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_MalformedRequest_ThrowsBeforeAnyCall()
+    {
+        using var f = await DeployedAsync();
+
+        var ex = await Assert.ThrowsAsync<CdnValidationException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls("relative/path", "")));
+
+        Assert.Equal(["/items/0", "/items/1"], ex.Problems.Select(p => p.Path));
+        Assert.Empty(f.A.Purges);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_ServiceNotYetOnAnyProvider_Throws()
+    {
+        using var f = new Fixture();
+        f.A.Faults.FailNext(1, transient: false, status: 400);
+        f.B.Faults.FailNext(1, transient: false, status: 400);
+        await Assert.ThrowsAsync<CdnAllProvidersFailedException>(() => f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForEverything()));
+    }
+}

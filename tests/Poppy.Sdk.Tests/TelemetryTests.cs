@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Poppy.Sdk.Tests;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task ProviderCalls_AreCountedTracedAndLoggedWithStableEventIds()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Poppy.Sdk",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var calls = new MetricCollector<long>(null, "Poppy.Sdk", "poppy.provider.calls");
+        using var fx = new Fixture();
+        using var client = new PoppyClient([fx.A, fx.B, fx.C], fx.Options, timeProvider: fx.Time, loggerFactory: loggerFactory);
+        fx.A.Faults.FailNext(1, transient: true, status: 503);
+
+        var op = await client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1");
+        await fx.CompleteAsync(op);
+
+        var measurements = calls.GetMeasurementSnapshot();
+        Assert.Contains(measurements, m => (string?)m.Tags["poppy.provider"] == "a" && (string?)m.Tags["poppy.operation"] == "create" && (string?)m.Tags["poppy.outcome"] == "transient_error");
+        Assert.Contains(measurements, m => (string?)m.Tags["poppy.provider"] == "b" && (string?)m.Tags["poppy.outcome"] == "success");
+        Assert.Contains(activities, a => a.OperationName == "poppy.provider.call" && (string?)a.GetTagItem("poppy.provider") == "a" && a.Status == ActivityStatusCode.Error);
+        var logs = collector.GetSnapshot();
+        Assert.Contains(logs, l => l.Id.Id == 1001 && l.Message.Contains("a", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Id.Id == 1002 && l.Message.Contains("from a to b", StringComparison.Ordinal));
+    }
+}
