@@ -1,0 +1,114 @@
+// Poppy.Sdk quickstart: describe a CDN service once, provision it on several providers, purge it,
+// watch a failover, and clean up. It needs no credentials: the providers are in-memory CDNs that
+// behave like real asynchronous vendors (they take a few seconds to "deploy").
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Poppy.Sdk;
+using Poppy.Sdk.Serialization;
+using Poppy.Sdk.Testing;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
+
+// 1. Register Poppy. Flavors come from appsettings.json ("Poppy" section):
+//    "global"    mirrors a service on edge-a and edge-b;
+//    "resilient" places it on edge-a, or on edge-b when edge-a is down.
+builder.Services.AddPoppy(builder.Configuration)
+    .AddInMemoryProvider("edge-a", o => o.DeploymentDelay = TimeSpan.FromSeconds(3))
+    .AddInMemoryProvider("edge-b", o => o.DeploymentDelay = TimeSpan.FromSeconds(2));
+
+using var host = builder.Build();
+await host.StartAsync(); // options are validated here: a typo in a flavor stops the app with a clear message
+var client = host.Services.GetRequiredService<PoppyClient>();
+
+// 2. Load the service from an OpenStack Poppy v1 JSON document and validate it (no network calls).
+Step("Load and validate service.json");
+var spec = await PoppyJson.DeserializeServiceAsync(File.OpenRead(Path.Combine(AppContext.BaseDirectory, "service.json")));
+var validation = client.Validate(spec);
+if (!validation.IsValid)
+{
+    foreach (var problem in validation.Problems)
+    {
+        Console.WriteLine($"  {problem}");
+    }
+
+    return 1;
+}
+
+Console.WriteLine($"  '{spec.Name}': {spec.Domains.Count} domains, {spec.Origins.Count} origins, {spec.Caching!.Count} caching rules — valid.");
+
+// 3. Create it on the mirror flavor and show progress until every provider has deployed it.
+Step("Create on flavor 'global' (mirror: edge-a + edge-b, in parallel)");
+var create = await client.CreateServiceAsync(spec);
+var service = await WaitWithProgressAsync(create);
+PrintStatus(service!);
+
+// 4. Purge: one neutral request, fanned out to every provider holding the service.
+Step("Purge two URLs and a tag");
+foreach (var request in new[] { PurgeRequest.ForUrls("/index.html", "/images/logo.png"), PurgeRequest.ForTags("homepage") })
+{
+    var report = await client.PurgeAsync(service!.ServiceId, request);
+    foreach (var p in report.Providers)
+    {
+        Console.WriteLine($"  {request.Kind,-4} on {p.Provider}: {(p.IsSuccess ? "ok" : "FAILED")}, {p.BatchCount} vendor call(s)");
+    }
+}
+
+// 5. Failover: take edge-a down and create a service on the "resilient" flavor.
+Step("Failover: edge-a goes down; create on flavor 'resilient' (failover: edge-a, then edge-b)");
+var edgeA = (InMemoryCdnProvider)host.Services.GetRequiredKeyedService<ICdnProvider>("edge-a");
+edgeA.Faults.SetUnavailable(true);
+var resilient = await client.CreateServiceAsync(spec with { Name = "quickstart-resilient", FlavorId = "resilient" });
+var placed = await WaitWithProgressAsync(resilient);
+var holder = placed!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider;
+Console.WriteLine($"  edge-a refused (503); the service was placed on {holder} instead.");
+edgeA.Faults.SetUnavailable(false);
+PrintStatus(placed);
+
+// 6. Clean up.
+Step("Delete both services");
+foreach (var id in new[] { service!.ServiceId, placed.ServiceId })
+{
+    await WaitWithProgressAsync(await client.DeleteServiceAsync(id));
+    Console.WriteLine($"  {id}: deleted everywhere");
+}
+
+await host.StopAsync();
+Console.WriteLine();
+Console.WriteLine("Done.");
+return 0;
+
+static void Step(string title)
+{
+    Console.WriteLine();
+    Console.WriteLine($"== {title}");
+}
+
+static async Task<CdnService?> WaitWithProgressAsync(ServiceOperation operation)
+{
+    string? last = null;
+    while (!await operation.UpdateStatusAsync())
+    {
+        if (operation.StatusDescription != last)
+        {
+            last = operation.StatusDescription;
+            Console.WriteLine($"  … {last}");
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+    }
+
+    return operation.Value;
+}
+
+static void PrintStatus(CdnService service)
+{
+    Console.WriteLine();
+    Console.WriteLine($"  service {service.ServiceId} ({service.Spec.Name}) — {service.Status}");
+    Console.WriteLine($"  {"provider",-10} {"status",-12} {"vendor id",-38} access URLs");
+    foreach (var p in service.Providers)
+    {
+        var urls = p.AccessUrls.Count == 0 ? (p.Error?.Message ?? "-") : string.Join(", ", p.AccessUrls.Select(u => $"{u.Domain} → {u.ProviderUrl}"));
+        Console.WriteLine($"  {p.Provider,-10} {p.Status,-12} {p.VendorServiceId ?? "-",-38} {urls}");
+    }
+}
