@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.Internal;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.Validation;
+using Polly.CircuitBreaker;
 
 namespace Poppy.Sdk;
 
@@ -73,7 +74,10 @@ public class PoppyClient : IDisposable
 
     internal TimeProvider Time => _timeProvider;
 
-    /// <summary>Whether a provider's circuit is open (calls to it are refused without reaching the vendor).</summary>
+    /// <summary>
+    /// Whether a provider's circuit is open: calls to it are refused without reaching the vendor. After the
+    /// break duration the next call is let through as a trial; until that call, the circuit still reads open.
+    /// </summary>
     /// <param name="provider">The provider's name.</param>
     /// <returns>True when open.</returns>
     public virtual bool IsCircuitOpen(string provider) => Channel(provider).IsCircuitOpen;
@@ -471,16 +475,6 @@ public class PoppyClient : IDisposable
         {
             var channel = Channel(order[i]);
             var next = i + 1 < order.Count ? order[i + 1] : "none";
-            if (channel.IsCircuitOpen)
-            {
-                // Open circuit: skip without a vendor round trip. Nothing was sent, so nothing can be half-created.
-                var open = new CdnRequestFailedException(channel.Name, $"The circuit for '{channel.Name}' is open; it was skipped.", null, CdnErrorCode.ServiceUnavailable, isTransient: true);
-                attempts.Add(new ProviderAttempt(channel.Name, open));
-                await RecordAsync(serviceId, Failed(channel.Name, serviceId, null, open), cancellationToken).ConfigureAwait(false);
-                NoteFailover(serviceId, channel.Name, next, "circuit open");
-                continue;
-            }
-
             try
             {
                 var op = await channel.InvokeAsync(
@@ -492,6 +486,14 @@ public class PoppyClient : IDisposable
                 var run = new ProviderRun(channel.Name, op, null, "create") { FailoverIndex = i, FailoverOrder = order, Attempts = attempts };
                 await RecordAsync(serviceId, InProgress(channel.Name, serviceId, ProviderStatus.CreateInProgress, op, previous: null), cancellationToken).ConfigureAwait(false);
                 return run;
+            }
+            catch (BrokenCircuitException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Open circuit: refused without a vendor round trip. Nothing was sent, so nothing can be half-created.
+                var open = new CdnRequestFailedException(channel.Name, $"The circuit for '{channel.Name}' is open; it was skipped.", null, CdnErrorCode.ServiceUnavailable, isTransient: true, innerException: ex);
+                attempts.Add(new ProviderAttempt(channel.Name, open));
+                await RecordAsync(serviceId, Failed(channel.Name, serviceId, null, open), cancellationToken).ConfigureAwait(false);
+                NoteFailover(serviceId, channel.Name, next, "circuit open");
             }
             catch (Exception ex) when (ProviderChannel.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {

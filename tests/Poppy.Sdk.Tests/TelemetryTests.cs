@@ -33,7 +33,7 @@ public sealed class TelemetryTests
         Assert.Contains(measurements, m => (string?)m.Tags["poppy.provider"] == "b" && (string?)m.Tags["poppy.outcome"] == "success");
         Assert.Contains(activities, a => a.OperationName == "poppy.provider.call" && (string?)a.GetTagItem("poppy.provider") == "a" && a.Status == ActivityStatusCode.Error);
         var logs = collector.GetSnapshot();
-        Assert.Contains(logs, l => l.Id.Id == 1001 && l.Message.Contains("a", StringComparison.Ordinal));
+        Assert.Contains(logs, l => l.Id.Id == 1001 && l.Message.Contains("create on a ", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.Id.Id == 1002 && l.Message.Contains("from a to b", StringComparison.Ordinal));
     }
 }

@@ -18,8 +18,7 @@ internal sealed class ProviderChannel : IDisposable
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly TokenBucketRateLimiter? _purgeLimiter;
-    private readonly ITimer? _replenishTimer;
+    private readonly RateLimiter? _purgeLimiter;
 
     public ProviderChannel(ICdnProvider provider, PoppyClientOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -43,17 +42,7 @@ internal sealed class ProviderChannel : IDisposable
 
         if (provider.Capabilities.PurgeRateLimit is { } rate)
         {
-            // Replenished by a TimeProvider timer rather than the limiter's own, so tests drive it with FakeTimeProvider.
-            _purgeLimiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = Math.Max(1, rate.Burst),
-                TokensPerPeriod = Math.Max(1, rate.RequestsPerPeriod),
-                ReplenishmentPeriod = rate.Period,
-                AutoReplenishment = false,
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
-            _replenishTimer = timeProvider.CreateTimer(static s => ((TokenBucketRateLimiter)s!).TryReplenish(), _purgeLimiter, rate.Period, rate.Period);
+            _purgeLimiter = new TimeProviderTokenBucket(Math.Max(1, rate.Burst), Math.Max(1, rate.RequestsPerPeriod), rate.Period, timeProvider);
         }
     }
 
@@ -160,7 +149,6 @@ internal sealed class ProviderChannel : IDisposable
 
     public void Dispose()
     {
-        _replenishTimer?.Dispose();
         _purgeLimiter?.Dispose();
     }
 
