@@ -42,7 +42,7 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
-    public void AttemptAcquire_NoTokens_Refused_AndDisposeReleasesWaiters()
+    public async Task AttemptAcquire_NoTokens_Refused_AndDisposeReleasesWaiters()
     {
         var time = new FakeTimeProvider();
         var bucket = new TimeProviderTokenBucket(1, 1, TimeSpan.FromSeconds(1), time);
@@ -53,6 +53,6 @@ public sealed class TokenBucketTests
         bucket.Dispose();
 
         Assert.True(waiting.IsCompleted);
-        Assert.False(waiting.Result.IsAcquired);
+        Assert.False((await waiting).IsAcquired);
     }
 }
