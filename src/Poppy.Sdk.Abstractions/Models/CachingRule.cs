@@ -27,6 +27,17 @@ public sealed record CachingRule
         Rules = rules;
     }
 
+    // The serializer's constructor: System.Text.Json source generation sets every init-only property
+    // through an object initializer, so a field absent from the JSON would get default(T) instead of the
+    // property's default (dotnet/runtime#84484). Constructor parameters keep their declared defaults.
+    [JsonConstructor]
+    internal CachingRule(string name, IReadOnlyList<PathRule>? rules, int ttl)
+    {
+        Name = name;
+        Ttl = ttl;
+        Rules = rules ?? [];
+    }
+
     /// <summary>The name, 1–256 characters.</summary>
     [JsonPropertyName("name")]
     public string Name { get; init; } = "";

@@ -21,6 +21,18 @@ public sealed record OriginSpec
         Ssl = ssl;
     }
 
+    // The serializer's constructor: System.Text.Json source generation sets every init-only property
+    // through an object initializer, so a field absent from the JSON would get default(T) instead of the
+    // property's default (dotnet/runtime#84484). Constructor parameters keep their declared defaults.
+    [JsonConstructor]
+    internal OriginSpec(string origin, IReadOnlyList<PathRule>? rules, int port = 80, bool ssl = false, HostHeaderType hostHeaderType = HostHeaderType.Domain, string? hostHeaderValue = null)
+        : this(origin, port, ssl)
+    {
+        Rules = rules ?? [];
+        HostHeaderType = hostHeaderType;
+        HostHeaderValue = hostHeaderValue;
+    }
+
     /// <summary>The origin's host name or IPv4/IPv6 literal.</summary>
     [JsonPropertyName("origin")]
     public string Origin { get; init; } = "";

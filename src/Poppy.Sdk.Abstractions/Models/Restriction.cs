@@ -21,6 +21,17 @@ public sealed record Restriction
         Rules = rules;
     }
 
+    // The serializer's constructor: System.Text.Json source generation sets every init-only property
+    // through an object initializer, so a field absent from the JSON would get default(T) instead of the
+    // property's default (dotnet/runtime#84484). Constructor parameters keep their declared defaults.
+    [JsonConstructor]
+    internal Restriction(string name, IReadOnlyList<RestrictionRule>? rules, RestrictionAccess access = RestrictionAccess.Whitelist)
+    {
+        Name = name;
+        Access = access;
+        Rules = rules ?? [];
+    }
+
     /// <summary>The name, 1–256 characters.</summary>
     [JsonPropertyName("name")]
     public string Name { get; init; } = "";

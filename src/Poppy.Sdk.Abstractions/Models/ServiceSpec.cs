@@ -9,6 +9,33 @@ namespace Poppy.Sdk.Models;
 /// </summary>
 public sealed record ServiceSpec
 {
+    /// <summary>Creates an empty spec (for serializers and object initializers).</summary>
+    public ServiceSpec()
+    {
+    }
+
+    // The serializer's constructor: System.Text.Json source generation sets every init-only property
+    // through an object initializer, so a field absent from the JSON would get default(T) instead of the
+    // property's default (dotnet/runtime#84484). Constructor parameters keep their declared defaults.
+    [JsonConstructor]
+    internal ServiceSpec(
+        string name,
+        string flavorId,
+        IReadOnlyList<DomainSpec>? domains,
+        IReadOnlyList<OriginSpec>? origins,
+        IReadOnlyList<CachingRule>? caching,
+        IReadOnlyList<Restriction>? restrictions,
+        LogDelivery? logDelivery)
+    {
+        Name = name;
+        FlavorId = flavorId;
+        Domains = domains ?? [];
+        Origins = origins ?? [];
+        Caching = caching; // absent stays absent: it means "the default rule" on create
+        Restrictions = restrictions ?? [];
+        LogDelivery = logDelivery ?? LogDelivery.Disabled;
+    }
+
     /// <summary>The service name, 3–256 characters after trimming.</summary>
     [JsonPropertyName("name")]
     public string Name { get; init; } = "";

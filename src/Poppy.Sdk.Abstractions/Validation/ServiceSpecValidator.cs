@@ -1,4 +1,5 @@
 using Poppy.Sdk.Models;
+using Poppy.Sdk.Validation.Internal;
 
 namespace Poppy.Sdk.Validation;
 
@@ -36,14 +37,35 @@ public sealed record ValidationResult
 /// </summary>
 public static class ServiceSpecValidator
 {
-    /// <summary>Validates and normalises a spec.</summary>
+    /// <summary>
+    /// Validates a spec against every rule of the Poppy model and normalises it. Nothing throws for bad
+    /// input (including nulls inside a deserialized document): every problem is returned, each with a
+    /// JSON-pointer-like path such as <c>/origins/1/port</c>.
+    /// </summary>
+    /// <remarks>
+    /// The normalised spec has: the name and flavor id trimmed; domains, referrers and host names
+    /// trimmed, lower-cased and in punycode (<c>bücher.example.com</c> → <c>xn--bcher-kva.example.com</c>);
+    /// <c>{default, /*}</c> on a first origin or caching rule without rules; on
+    /// <see cref="ValidationMode.Create"/>, absent caching replaced by <c>{default, 86400, [{default, /*}]}</c>;
+    /// restriction rules without a request URL set to <c>/*</c>; the host header value of an
+    /// <see cref="HostHeaderType.Origin"/> origin set to the origin host. Geography names are kept as
+    /// written; resolve them with <see cref="GeographyCatalog.TryResolve"/>.
+    /// </remarks>
     /// <param name="spec">The spec as written.</param>
     /// <param name="mode">Create (defaults caching) or update.</param>
     /// <returns>The problems, and the normalised spec when valid.</returns>
     public static ValidationResult Validate(ServiceSpec spec, ValidationMode mode = ValidationMode.Create)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        // Placeholder until the full rule set lands (issue 2): accept as written.
-        return new ValidationResult { Problems = [], Normalized = spec };
+        if (mode is not (ValidationMode.Create or ValidationMode.Update))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Use ValidationMode.Create or ValidationMode.Update.");
+        }
+
+        var validation = new SpecValidation(mode);
+        var normalized = validation.Run(spec);
+        return validation.Problems.Count == 0
+            ? new ValidationResult { Problems = [], Normalized = normalized }
+            : new ValidationResult { Problems = validation.Problems };
     }
 }
