@@ -405,7 +405,19 @@ public class PoppyClient : IDisposable
     }
 
     internal Task RecordAsync(string serviceId, ProviderServiceDetails details, CancellationToken cancellationToken) =>
-        UpdateCatalogAsync(serviceId, s => s is null ? null : WithProvider(s, details), cancellationToken);
+        UpdateCatalogAsync(serviceId, s => s is null ? null : InFlavorOrder(WithProvider(s, details)), cancellationToken);
+
+    /// <summary>Keeps <see cref="CdnService.Providers"/> in the order the flavor lists them (others last).</summary>
+    private CdnService InFlavorOrder(CdnService service)
+    {
+        if (service.Providers.Count < 2 || !_options.Flavors.TryGetValue(service.Spec.FlavorId, out var flavor))
+        {
+            return service;
+        }
+
+        var order = flavor.Providers;
+        return service with { Providers = service.Providers.OrderBy(p => order.IndexOf(p.Provider) is var i and >= 0 ? i : int.MaxValue).ToList() };
+    }
 
     internal static CdnService WithProvider(CdnService service, ProviderServiceDetails details)
     {

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.Fastly;
+
+namespace Poppy.Sdk.Emulator;
+
+/// <summary>
+/// Local emulators of the CDN vendors' provisioning APIs, all on one port of 127.0.0.1 (their paths
+/// do not collide). Start one per test with <see cref="StartAsync"/> and <c>await using</c> it; or run
+/// the project standalone. It speaks each vendor's wire protocol, so the real provider code — and the
+/// vendor's own client library — runs against it unchanged.
+/// </summary>
+public sealed class CdnEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private CdnEmulator(WebApplication app, Uri baseUrl, CdnEmulatorOptions options)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        Options = options;
+        Fastly = new FastlyEmulator(options.Fastly, options.TimeProvider, options.Seed);
+    }
+
+    /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The options it was started with.</summary>
+    public CdnEmulatorOptions Options { get; }
+
+    /// <summary>The emulated Fastly API: credentials, inspection, faults.</summary>
+    public FastlyEmulator Fastly { get; }
+
+    /// <summary>Starts an emulator on 127.0.0.1.</summary>
+    /// <param name="options">Options; defaults when null (a free port).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    public static async Task<CdnEmulator> StartAsync(CdnEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CdnEmulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (options.LoggerFactory is { } loggerFactory)
+        {
+            builder.Services.AddSingleton(loggerFactory);
+        }
+
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+        CdnEmulator? emulator = null;
+        app.Run(context => emulator!.DispatchAsync(context));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        emulator = new CdnEmulator(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), options);
+        return emulator;
+    }
+
+    /// <summary>One scriptable line per vendor: the vendor's key, then <c>name=value</c> pairs.</summary>
+    /// <returns>The lines.</returns>
+    public IReadOnlyList<string> DescribeVendors() =>
+    [
+        $"fastly base_url={BaseUrl.ToString().TrimEnd('/')} api_key={Fastly.ApiKey}",
+    ];
+
+    /// <summary>Stops the emulator.</summary>
+    /// <param name="cancellationToken">Cancels a graceful stop.</param>
+    /// <returns>A task.</returns>
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
+
+    private async Task DispatchAsync(HttpContext context)
+    {
+        if (FastlyEmulator.Owns(context.Request.Path))
+        {
+            await Fastly.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 404;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync("No emulated vendor API serves this path.", context.RequestAborted).ConfigureAwait(false);
+    }
+}

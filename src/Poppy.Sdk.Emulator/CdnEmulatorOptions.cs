@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.Fastly;
+
+namespace Poppy.Sdk.Emulator;
+
+/// <summary>Options of <see cref="CdnEmulator"/>.</summary>
+public sealed class CdnEmulatorOptions
+{
+    /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The clock delays, deployments and rate-limit windows run on. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How long asynchronous deployments take (vendors that have them). Default 10 s.</summary>
+    public TimeSpan DeployDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The seed of the fault dice (error rates). Default 1.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>The emulated Fastly API.</summary>
+    public FastlyEmulatorOptions Fastly { get; set; } = new();
+
+    /// <summary>Logging for the host; none when null.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Poppy.Sdk.Emulator;
+
+/// <summary>Parses the standalone emulator's arguments.</summary>
+public static class EmulatorCommandLine
+{
+    /// <summary>The usage text.</summary>
+    public const string Usage = """
+        Usage: dotnet run --project src/Poppy.Sdk.Emulator -- [options]
+
+          --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
+          --deploy-delay SECONDS   How long asynchronous deployments take (default 10).
+          --fastly-key KEY         The Fastly API token to accept (default emulator-fastly-key).
+          --seed N                 Seed of the fault dice (default 1).
+          -h, --help               Show this help.
+
+        On start it prints one line per vendor: the vendor, then name=value pairs, e.g.
+          fastly base_url=http://127.0.0.1:5080 api_key=emulator-fastly-key
+        """;
+
+    /// <summary>Parses arguments into options.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="options">The options, when parsed.</param>
+    /// <param name="error">What is wrong, when not; null with no options means help was asked for.</param>
+    /// <returns>True when the emulator should start.</returns>
+    public static bool TryParse(IReadOnlyList<string> args, out CdnEmulatorOptions options, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        options = new CdnEmulatorOptions { Port = 5080 };
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                return false;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"'{arg}' needs a value or is not an option.";
+                return false;
+            }
+
+            var value = args[++i];
+            switch (arg)
+            {
+                case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535:
+                    options.Port = port;
+                    break;
+                case "--deploy-delay" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0:
+                    options.DeployDelay = TimeSpan.FromSeconds(seconds);
+                    break;
+                case "--fastly-key" when !string.IsNullOrWhiteSpace(value):
+                    options.Fastly.ApiKey = value;
+                    break;
+                case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
+                    options.Seed = seed;
+                    break;
+                default:
+                    error = $"Bad option or value: {arg} {value}";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace Poppy.Sdk.Fastly.Internal;
+
+/// <summary>The Fastly provider's log messages (event ids 3000–3099, stable). None carries a credential.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3000, LogLevel.Information, "Fastly: creating service {ServiceId}.")]
+    public static partial void Creating(ILogger logger, string serviceId);
+
+    [LoggerMessage(3001, LogLevel.Information, "Fastly: service {ServiceId} already exists as {VendorServiceId}; converging it to the spec.")]
+    public static partial void Converging(ILogger logger, string serviceId, string vendorServiceId);
+
+    [LoggerMessage(3002, LogLevel.Information, "Fastly: created service {VendorServiceId} for {ServiceId}.")]
+    public static partial void Created(ILogger logger, string serviceId, string vendorServiceId);
+
+    [LoggerMessage(3003, LogLevel.Information, "Fastly: activated version {Version} of service {VendorServiceId} ({ServiceId}).")]
+    public static partial void Activated(ILogger logger, string serviceId, string vendorServiceId, int version);
+
+    [LoggerMessage(3004, LogLevel.Information, "Fastly: service {VendorServiceId} ({ServiceId}) already matches the spec at version {Version}; nothing to deploy.")]
+    public static partial void Unchanged(ILogger logger, string serviceId, string vendorServiceId, int version);
+
+    [LoggerMessage(3005, LogLevel.Information, "Fastly: updating service {VendorServiceId} ({ServiceId}) from version {Version}.")]
+    public static partial void Updating(ILogger logger, string serviceId, string vendorServiceId, int version);
+
+    [LoggerMessage(3006, LogLevel.Information, "Fastly: deleted service {VendorServiceId} ({ServiceId}).")]
+    public static partial void Deleted(ILogger logger, string serviceId, string vendorServiceId);
+
+    [LoggerMessage(3007, LogLevel.Information, "Fastly: service {ServiceId} does not exist.")]
+    public static partial void NotFound(ILogger logger, string serviceId);
+
+    [LoggerMessage(3008, LogLevel.Debug, "Fastly: purged service {VendorServiceId} ({ServiceId}): {Kind}, {Count} item(s), {Calls} call(s), soft={Soft}.")]
+    public static partial void Purged(ILogger logger, string serviceId, string vendorServiceId, string kind, int count, int calls, bool soft);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Fastly: {Method} {Path} failed: {Status} {ErrorCode}.")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, int? status, string errorCode);
+
+    [LoggerMessage(3010, LogLevel.Warning, "Fastly: service {VendorServiceId} ({ServiceId}) was changed outside Poppy: {Drift}.")]
+    public static partial void Drift(ILogger logger, string serviceId, string vendorServiceId, string drift);
+
+    [LoggerMessage(3011, LogLevel.Debug, "Fastly: {Remaining} write request(s) left in this hour's rate limit window.")]
+    public static partial void RateLimitRemaining(ILogger logger, int remaining);
+
+    [LoggerMessage(3012, LogLevel.Debug, "Fastly: {Method} {Path} answered {Status} in {ElapsedMs} ms.")]
+    public static partial void RequestCompleted(ILogger logger, string method, string path, int status, double elapsedMs);
+}
