@@ -1,9 +1,13 @@
 // Poppy.Sdk quickstart: describe a CDN service once, provision it on several providers, purge it,
-// watch a failover, and clean up. It needs no credentials: the providers are in-memory CDNs that
-// behave like real asynchronous vendors (they take a few seconds to "deploy").
+// watch a failover, and clean up. It needs no credentials: Fastly is the local emulator (real HTTP,
+// Fastly's wire protocol), and edge-a / edge-b are in-memory CDNs that behave like asynchronous
+// vendors (they take a few seconds to "deploy"). Set Fastly:ApiToken (user secrets, environment
+// variable Fastly__ApiToken) to provision on the real Fastly instead.
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Poppy.Sdk;
+using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Testing;
 
@@ -11,11 +15,26 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
 
 // 1. Register Poppy. Flavors come from appsettings.json ("Poppy" section):
-//    "global"    mirrors a service on edge-a and edge-b;
+//    "global"    mirrors a service on fastly, edge-a and edge-b;
 //    "resilient" places it on edge-a, or on edge-b when edge-a is down.
-builder.Services.AddPoppy(builder.Configuration)
+//    Without Fastly credentials, Fastly is the emulator, started here on 127.0.0.1.
+await using var emulator = builder.Configuration["Fastly:ApiToken"] is null ? await CdnEmulator.StartAsync() : null;
+var poppy = builder.Services.AddPoppy(builder.Configuration)
     .AddInMemoryProvider("edge-a", o => o.DeploymentDelay = TimeSpan.FromSeconds(3))
     .AddInMemoryProvider("edge-b", o => o.DeploymentDelay = TimeSpan.FromSeconds(2));
+if (emulator is null)
+{
+    poppy.AddFastly(builder.Configuration.GetSection("Fastly"));
+}
+else
+{
+    poppy.AddFastly("fastly", o =>
+    {
+        o.BaseAddress = emulator.BaseUrl;
+        o.ApiToken = emulator.Fastly.ApiKey;
+    });
+    Console.WriteLine($"Fastly: the emulator at {emulator.BaseUrl} (set Fastly:ApiToken to use the real API).");
+}
 
 using var host = builder.Build();
 await host.StartAsync(); // options are validated here: a typo in a flavor stops the app with a clear message
@@ -38,7 +57,7 @@ if (!validation.IsValid)
 Console.WriteLine($"  '{spec.Name}': {spec.Domains.Count} domains, {spec.Origins.Count} origins, {spec.Caching!.Count} caching rules — valid.");
 
 // 3. Create it on the mirror flavor and show progress until every provider has deployed it.
-Step("Create on flavor 'global' (mirror: edge-a + edge-b, in parallel)");
+Step("Create on flavor 'global' (mirror: fastly + edge-a + edge-b, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
 PrintStatus(service!);

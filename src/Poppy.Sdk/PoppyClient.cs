@@ -504,13 +504,12 @@ public class PoppyClient : IDisposable
                 // Open circuit: refused without a vendor round trip. Nothing was sent, so nothing can be half-created.
                 var open = new CdnRequestFailedException(channel.Name, $"The circuit for '{channel.Name}' is open; it was skipped.", null, CdnErrorCode.ServiceUnavailable, isTransient: true, innerException: ex);
                 attempts.Add(new ProviderAttempt(channel.Name, open));
-                await RecordAsync(serviceId, Failed(channel.Name, serviceId, null, open), cancellationToken).ConfigureAwait(false);
                 NoteFailover(serviceId, channel.Name, next, "circuit open");
             }
             catch (Exception ex) when (ProviderChannel.IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
+                // The provider leaves the service: what it may hold is checked now, or kept in PendingCleanup.
                 attempts.Add(new ProviderAttempt(channel.Name, ex));
-                await RecordAsync(serviceId, Failed(channel.Name, serviceId, null, ex), cancellationToken).ConfigureAwait(false);
                 await RemoveHalfCreatedAsync(channel, serviceId, cancellationToken).ConfigureAwait(false);
                 NoteFailover(serviceId, channel.Name, next, ProviderError.FromException(ex).Code);
             }
@@ -520,6 +519,12 @@ public class PoppyClient : IDisposable
                 await RecordAsync(serviceId, Failed(channel.Name, serviceId, null, ex), cancellationToken).ConfigureAwait(false);
                 throw;
             }
+        }
+
+        // Every provider failed: the service records each one's failure.
+        foreach (var attempt in attempts.DistinctBy(a => a.Provider))
+        {
+            await RecordAsync(serviceId, Failed(attempt.Provider, serviceId, null, attempt.Exception), cancellationToken).ConfigureAwait(false);
         }
 
         throw new CdnAllProvidersFailedException("create", attempts);
@@ -543,13 +548,15 @@ public class PoppyClient : IDisposable
                 Log.HalfCreatedRemoved(_logger, serviceId, channel.Name);
             }
 
-            await UpdateCatalogAsync(serviceId, s => s is null ? null : s with { Providers = s.Providers.Where(p => p.Provider != channel.Name || p.VendorServiceId is not null).ToList() }, cancellationToken).ConfigureAwait(false);
+            await UpdateCatalogAsync(serviceId, s => s is null ? null : Without(s, channel.Name), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.CleanupPending(_logger, serviceId, channel.Name);
-            await UpdateCatalogAsync(serviceId, s => s is null || s.PendingCleanup.Contains(channel.Name) ? s : s with { PendingCleanup = [.. s.PendingCleanup, channel.Name] }, cancellationToken).ConfigureAwait(false);
+            await UpdateCatalogAsync(serviceId, s => s is null ? null : Without(s, channel.Name) is var w && w.PendingCleanup.Contains(channel.Name) ? w : w with { PendingCleanup = [.. w.PendingCleanup, channel.Name] }, cancellationToken).ConfigureAwait(false);
         }
+
+        static CdnService Without(CdnService s, string provider) => s with { Providers = s.Providers.Where(p => p.Provider != provider).ToList() };
     }
 
     internal static ProviderServiceDetails InProgress(string provider, string serviceId, ProviderStatus status, CdnOperation op, ProviderServiceDetails? previous) =>

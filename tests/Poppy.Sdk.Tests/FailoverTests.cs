@@ -118,6 +118,8 @@ public sealed class FailoverTests
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
         Assert.Equal(["a"], service!.PendingCleanup);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
+        Assert.Equal("b", Assert.Single(service.Providers).Provider);
         Assert.Single(f.A.Services);
 
         await f.CompleteAsync(await f.Client.DeleteServiceAsync("svc-1"));
@@ -151,6 +153,9 @@ public sealed class FailoverTests
         var ex = await Assert.ThrowsAsync<CdnAllProvidersFailedException>(() => f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
         Assert.Equal(["a", "b", "c"], ex.Attempts.Select(a => a.Provider));
+        var service = await f.Client.GetServiceAsync("svc-1");
+        Assert.Equal(ProviderStatus.Failed, service!.Status);
+        Assert.All(service.Providers, p => Assert.Equal("service_unavailable", p.Error!.Code));
     }
 
     [Fact]
