@@ -19,6 +19,8 @@ public class FastlyEmulatorBenchmarks
     private ServiceSpec _spec = null!;
     private ServiceReference _purgeTarget;
     private PurgeRequest _purge = null!;
+    private PoppyClient _client = null!;
+    private ServiceReference _compositeTarget;
     private int _next;
 
     [GlobalSetup]
@@ -39,11 +41,15 @@ public class FastlyEmulatorBenchmarks
         var created = await _fastly.CreateServiceAsync("bench-purge", _spec);
         _purgeTarget = new ServiceReference("bench-purge", created.Value.VendorServiceId);
         _purge = PurgeRequest.ForUrls("/index.html");
+        _client = new PoppyClient([_fastly], new PoppyClientOptions().AddFlavor("bench", FlavorMode.Mirror, "fastly"));
+        var composite = await (await _client.CreateServiceAsync(_spec, "bench-composite")).WaitForCompletionAsync();
+        _compositeTarget = new ServiceReference("bench-composite", composite!.Providers[0].VendorServiceId);
     }
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        _client.Dispose();
         _http.Dispose();
         await _emulator.DisposeAsync();
     }
@@ -52,6 +58,15 @@ public class FastlyEmulatorBenchmarks
     public async Task<ProviderServiceDetails> Create() =>
         (await _fastly.CreateServiceAsync("bench-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture), _spec)).Value;
 
-    [Benchmark(Description = "fastly: purge one URL (emulator)")]
-    public Task<PurgeResult> Purge() => _fastly.PurgeAsync(_purgeTarget, _purge);
+    [Benchmark(Baseline = true, Description = "fastly: purge one URL, provider directly (emulator)")]
+    public Task<PurgeResult> Purge() => _fastly.PurgeAsync(_compositeTarget, _purge);
+
+    [Benchmark(Description = "fastly: purge one URL, composite client (emulator)")]
+    public Task<PurgeReport> PurgeComposite() => _client.PurgeAsync("bench-composite", _purge);
+
+    [Benchmark(Description = "fastly: get, provider directly (emulator)")]
+    public Task<ProviderService?> Get() => _fastly.GetServiceAsync(_compositeTarget);
+
+    [Benchmark(Description = "fastly: get, composite client (emulator)")]
+    public Task<ProviderService?> GetComposite() => _client.GetProviderServiceAsync("bench-composite", "fastly");
 }
