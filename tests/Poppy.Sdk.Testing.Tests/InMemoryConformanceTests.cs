@@ -2,14 +2,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Poppy.Sdk.Testing.Tests;
 
-/// <summary>The conformance kit against the in-memory provider, on a fake clock.</summary>
-public sealed class InMemoryConformanceTests : CdnProviderConformanceTests
+/// <summary>Fault injection through the in-memory provider's own faults.</summary>
+public abstract class InMemoryConformanceBase : CdnProviderConformanceTests
 {
-    private readonly FakeTimeProvider _time = new();
-
-    protected override Task<ICdnProvider> CreateProviderAsync() =>
-        Task.FromResult<ICdnProvider>(new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "memory", TimeProvider = _time, DeploymentDelay = TimeSpan.FromSeconds(20) }));
-
     protected override Task InjectTransientFailureAsync(ICdnProvider provider)
     {
         ((InMemoryCdnProvider)provider).Faults.FailNext(1, transient: true, status: 503);
@@ -27,6 +22,15 @@ public sealed class InMemoryConformanceTests : CdnProviderConformanceTests
         ((InMemoryCdnProvider)provider).Faults.FailNextAuth();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The conformance kit against the in-memory provider, on a fake clock.</summary>
+public sealed class InMemoryConformanceTests : InMemoryConformanceBase
+{
+    private readonly FakeTimeProvider _time = new();
+
+    protected override Task<ICdnProvider> CreateProviderAsync() =>
+        Task.FromResult<ICdnProvider>(new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "memory", TimeProvider = _time, DeploymentDelay = TimeSpan.FromSeconds(20) }));
 
     protected override async Task CompleteAsync(CdnOperation operation)
     {
@@ -40,7 +44,7 @@ public sealed class InMemoryConformanceTests : CdnProviderConformanceTests
 }
 
 /// <summary>The kit against a provider with restricted capabilities: the rejection paths are exercised.</summary>
-public sealed class RestrictedInMemoryConformanceTests : CdnProviderConformanceTests
+public sealed class RestrictedInMemoryConformanceTests : InMemoryConformanceBase
 {
     private static readonly CdnCapabilities Restricted = new()
     {
@@ -56,22 +60,4 @@ public sealed class RestrictedInMemoryConformanceTests : CdnProviderConformanceT
         Task.FromResult<ICdnProvider>(new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "restricted", Capabilities = Restricted, DeploymentDelay = TimeSpan.Zero, PageSize = 3 }));
 
     protected override int ListPageSizeHint => 3;
-
-    protected override Task InjectTransientFailureAsync(ICdnProvider provider)
-    {
-        ((InMemoryCdnProvider)provider).Faults.FailNext(1, transient: true, status: 502);
-        return Task.CompletedTask;
-    }
-
-    protected override Task InjectRateLimitAsync(ICdnProvider provider, TimeSpan retryAfter)
-    {
-        ((InMemoryCdnProvider)provider).Faults.RateLimitNext(1, retryAfter);
-        return Task.CompletedTask;
-    }
-
-    protected override Task InjectAuthFailureAsync(ICdnProvider provider)
-    {
-        ((InMemoryCdnProvider)provider).Faults.FailNextAuth();
-        return Task.CompletedTask;
-    }
 }
