@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -52,6 +53,10 @@ public sealed class CdnEmulator : IAsyncDisposable
         }
 
         builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
+
+        // The host must not take over Ctrl+C/SIGTERM: in-process it would catch the test runner's
+        // signals, and standalone the program handles them itself.
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         var app = builder.Build();
         CdnEmulator? emulator = null;
         app.Run(context => emulator!.DispatchAsync(context));
@@ -89,4 +94,12 @@ public sealed class CdnEmulator : IAsyncDisposable
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("No emulated vendor API serves this path.", context.RequestAborted).ConfigureAwait(false);
     }
+}
+
+/// <summary>A host lifetime that registers no signal handlers.</summary>
+internal sealed class PassiveHostLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
