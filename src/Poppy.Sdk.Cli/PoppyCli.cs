@@ -1,9 +1,12 @@
 namespace Poppy.Sdk.Cli;
 
-/// <summary>The <c>poppy</c> command line: dispatches to commands; all I/O goes through the given writers.</summary>
+/// <summary>
+/// The <c>poppy</c> command line: parses the arguments and dispatches to a command. All input and
+/// output goes through the given readers and writers, so the whole tool runs in-process in tests.
+/// </summary>
 public static class PoppyCli
 {
-    /// <summary>Exit code: everything valid / done.</summary>
+    /// <summary>Exit code: every document is valid (or help was shown).</summary>
     public const int Ok = 0;
 
     /// <summary>Exit code: at least one document is invalid.</summary>
@@ -22,21 +25,23 @@ public static class PoppyCli
         Options:
           -h, --help                  Show this help.
 
+        Run 'poppy validate --help' for the details of a command.
         Exit codes: 0 all valid, 1 some document invalid, 2 usage error or unreadable/unparsable file.
         """;
 
     /// <summary>Runs the command line.</summary>
-    /// <param name="args">The arguments.</param>
-    /// <param name="stdin">Standard input (for the file '-').</param>
-    /// <param name="stdout">Where results go.</param>
-    /// <param name="stderr">Where errors and usage go.</param>
-    /// <param name="cancellationToken">Cancels reading.</param>
-    /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    /// <param name="args">The arguments, without the program name.</param>
+    /// <param name="stdout">Where results (and requested help) go.</param>
+    /// <param name="stderr">Where errors and usage after a usage error go.</param>
+    /// <param name="stdin">Standard input, read when a file is given as <c>-</c>.</param>
+    /// <param name="cancellationToken">Cancels reading the documents.</param>
+    /// <returns>The exit code: <see cref="Ok"/>, <see cref="Invalid"/> or <see cref="UsageOrInputError"/>.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(stdin);
         if (args.Length == 0)
         {
             await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -49,9 +54,10 @@ public static class PoppyCli
                 await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
                 return Ok;
             case "validate":
-                return await ValidateCommand.RunAsync(args[1..], stdin, stdout, stderr, cancellationToken).ConfigureAwait(false);
+                return await ValidateCommand.RunAsync(args[1..], stdout, stderr, stdin, cancellationToken).ConfigureAwait(false);
             default:
-                await stderr.WriteLineAsync($"poppy: unknown command '{args[0]}'.").ConfigureAwait(false);
+                var what = args[0].StartsWith('-') ? "option" : "command";
+                await stderr.WriteLineAsync($"poppy: unknown {what} '{args[0]}'.").ConfigureAwait(false);
                 await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
                 return UsageOrInputError;
         }

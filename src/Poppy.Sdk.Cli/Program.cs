@@ -1,3 +1,3 @@
 using Poppy.Sdk.Cli;
 
-return await PoppyCli.RunAsync(args, Console.In, Console.Out, Console.Error);
+return await PoppyCli.RunAsync(args, Console.Out, Console.Error, Console.In);

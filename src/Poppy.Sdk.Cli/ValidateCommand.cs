@@ -1,93 +1,105 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Models;
+using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.Cli;
 
-/// <summary><c>poppy validate [--json] FILE...</c>.</summary>
+/// <summary><c>poppy validate [--json] FILE...</c>: validates service documents without any network call.</summary>
 internal static class ValidateCommand
 {
-    private const string Usage = """
-        Usage: poppy validate [--json] FILE...
+    internal const string StdinName = "<stdin>";
 
-        Validates OpenStack Poppy v1 service documents without any network call and prints, per file,
-        OK or every problem with its path. '-' reads a document from standard input.
+    private const string Usage = """
+        Usage: poppy validate [--json] [--] FILE...
+
+        Validates OpenStack Poppy v1 service documents (JSON) with the SDK's rules, without any
+        network call, and prints per file 'OK' or every problem with its path. '-' reads a document
+        from standard input (once).
 
           --json      Print one JSON array: [{"file", "valid", "errors": [{"path", "message"}]}].
+                      A file that cannot be read or parsed has one error whose path is "".
+          --          Treat every following argument as a file name.
+          -h, --help  Show this help.
 
         Exit codes: 0 all valid, 1 some document invalid, 2 usage error or unreadable/unparsable file.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken)
     {
         var json = false;
         var files = new List<string>();
         var onlyFiles = false;
         foreach (var arg in args)
         {
-            if (!onlyFiles && arg is "-h" or "--help")
+            if (onlyFiles || arg == "-" || !arg.StartsWith('-'))
+            {
+                files.Add(arg);
+            }
+            else if (arg is "-h" or "--help")
             {
                 await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
                 return PoppyCli.Ok;
             }
-
-            if (!onlyFiles && arg == "--json")
+            else if (arg == "--json")
             {
                 json = true;
             }
-            else if (!onlyFiles && arg == "--")
+            else if (arg == "--")
             {
                 onlyFiles = true;
             }
-            else if (!onlyFiles && arg.StartsWith('-') && arg != "-")
-            {
-                await stderr.WriteLineAsync($"poppy validate: unknown option '{arg}'.").ConfigureAwait(false);
-                await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-                return PoppyCli.UsageOrInputError;
-            }
             else
             {
-                files.Add(arg);
+                return await UsageErrorAsync(stderr, $"unknown option '{arg}'.").ConfigureAwait(false);
             }
         }
 
         if (files.Count == 0)
         {
-            await stderr.WriteLineAsync("poppy validate: no file given.").ConfigureAwait(false);
-            await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-            return PoppyCli.UsageOrInputError;
+            return await UsageErrorAsync(stderr, "no file given.").ConfigureAwait(false);
         }
 
-        var results = new List<FileResult>(files.Count);
+        if (files.Count(f => f == "-") > 1)
+        {
+            return await UsageErrorAsync(stderr, "'-' (standard input) may be given only once.").ConfigureAwait(false);
+        }
+
+        var reports = new List<FileReport>(files.Count);
         foreach (var file in files)
         {
-            results.Add(await CheckAsync(file, stdin, cancellationToken).ConfigureAwait(false));
+            reports.Add(await CheckAsync(file, stdin, cancellationToken).ConfigureAwait(false));
         }
 
         if (json)
         {
-            await stdout.WriteAsync(ToJson(results)).ConfigureAwait(false);
-            await stdout.WriteLineAsync().ConfigureAwait(false);
+            await stdout.WriteLineAsync(ToJson(reports)).ConfigureAwait(false);
         }
         else
         {
-            foreach (var r in results)
+            foreach (var report in reports)
             {
-                await WriteHumanAsync(r, stdout, stderr).ConfigureAwait(false);
+                await WriteHumanAsync(report, stdout, stderr).ConfigureAwait(false);
             }
         }
 
-        return results.Any(r => r.InputError is not null) ? PoppyCli.UsageOrInputError
-            : results.Any(r => r.Problems.Count > 0) ? PoppyCli.Invalid
+        return reports.Any(r => r.Failure is not null) ? PoppyCli.UsageOrInputError
+            : reports.Any(r => r.Problems.Count > 0) ? PoppyCli.Invalid
             : PoppyCli.Ok;
     }
 
-    private static async Task<FileResult> CheckAsync(string file, TextReader stdin, CancellationToken cancellationToken)
+    private static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
     {
-        var name = file == "-" ? "<stdin>" : file;
+        await stderr.WriteLineAsync("poppy validate: " + message).ConfigureAwait(false);
+        await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+        return PoppyCli.UsageOrInputError;
+    }
+
+    private static async Task<FileReport> CheckAsync(string file, TextReader stdin, CancellationToken cancellationToken)
+    {
+        var name = file == "-" ? StdinName : file;
         string text;
         try
         {
@@ -95,22 +107,31 @@ internal static class ValidateCommand
             {
                 text = await stdin.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
+            else if (file.Length == 0)
+            {
+                return FileReport.ReadFailure(name, "the file name is empty");
+            }
             else if (Directory.Exists(file))
             {
-                return FileResult.Error(name, "is a directory, not a file");
-            }
-            else if (!File.Exists(file))
-            {
-                return FileResult.Error(name, "file not found");
+                return FileReport.ReadFailure(name, "it is a directory, not a file");
             }
             else
             {
                 text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return FileResult.Error(name, "cannot be read: " + ex.Message);
+            return FileReport.ReadFailure(name, "file not found");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return FileReport.ReadFailure(name, "permission denied");
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or NotSupportedException)
+        {
+            // ArgumentException / NotSupportedException: a file name the OS cannot accept (e.g. with a NUL).
+            return FileReport.ReadFailure(name, ex.Message);
         }
 
         ServiceSpec spec;
@@ -120,85 +141,153 @@ internal static class ValidateCommand
         }
         catch (JsonException ex)
         {
-            return FileResult.Error(name, "is not a valid Poppy service document: " + Describe(ex));
+            return FileReport.ParseFailure(name, Describe(ex, text));
         }
 
-        var result = ServiceSpecValidator.Validate(spec, ValidationMode.Create);
-        return new FileResult(name, result.Problems, null);
+        try
+        {
+            return new FileReport(name, ServiceSpecValidator.Validate(spec, ValidationMode.Create).Problems, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The validator reports bad input as problems and never throws for it; should a bug make it
+            // throw anyway, the user gets one line naming the file instead of a stack trace.
+            return new FileReport(name, [], new InputFailure("could not be validated", $"{ex.GetType().Name}: {ex.Message}"));
+        }
     }
 
-    private static string Describe(JsonException ex)
+    /// <summary>A short sentence from a System.Text.Json error, with its line, position and path.</summary>
+    internal static string Describe(JsonException ex, string text)
     {
-        var sb = new StringBuilder();
-        var message = ex.Message;
-        // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …"; we print those ourselves.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        sb.Append(cut > 0 ? message[..cut] : message);
-        if (ex.LineNumber is { } line)
+        if (string.IsNullOrWhiteSpace(text))
         {
-            sb.Append(CultureInfo.InvariantCulture, $" (line {line + 1}");
-            if (ex.BytePositionInLine is { } pos)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $", position {pos + 1}");
-            }
-
-            sb.Append(')');
+            return "the document is empty";
         }
 
-        if (!string.IsNullOrEmpty(ex.Path) && ex.Path != "$")
+        var path = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path;
+        string message;
+        if (ex.Message.StartsWith("The JSON value could not be converted to", StringComparison.Ordinal))
         {
-            sb.Append(" at ").Append(ex.Path);
-        }
-
-        return sb.ToString();
-    }
-
-    private static async Task WriteHumanAsync(FileResult r, TextWriter stdout, TextWriter stderr)
-    {
-        if (r.InputError is not null)
-        {
-            await stderr.WriteLineAsync($"{r.File}: error: {r.InputError}").ConfigureAwait(false);
-        }
-        else if (r.Problems.Count == 0)
-        {
-            await stdout.WriteLineAsync($"{r.File}: OK").ConfigureAwait(false);
+            // The framework names the containing .NET type, which says nothing to someone editing JSON.
+            message = path is null
+                ? "the document is not a JSON object"
+                : $"the value at {path} has the wrong type or is not one of the allowed values";
+            path = null;
         }
         else
         {
-            await stdout.WriteLineAsync($"{r.File}: {r.Problems.Count} problem{(r.Problems.Count == 1 ? "" : "s")}").ConfigureAwait(false);
-            foreach (var p in r.Problems)
+            message = ex.Message;
+            // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …"; we print those
+            // ourselves. Last, because a quoted piece of the document earlier in the message may contain it.
+            var cut = message.LastIndexOf(" Path: ", StringComparison.Ordinal);
+            if (cut > 0)
             {
-                await stdout.WriteLineAsync($"  {(p.Path.Length == 0 ? "/" : p.Path)}: {p.Message}").ConfigureAwait(false);
+                message = message[..cut];
+            }
+
+            message = OneLine(message).TrimEnd('.');
+        }
+
+        var location = new List<string>(3);
+        if (ex.LineNumber is { } line)
+        {
+            location.Add(string.Create(CultureInfo.InvariantCulture, $"line {line + 1}"));
+            if (ex.BytePositionInLine is { } position)
+            {
+                location.Add(string.Create(CultureInfo.InvariantCulture, $"position {position + 1}"));
+            }
+        }
+
+        if (path is not null)
+        {
+            location.Add("path " + path);
+        }
+
+        return location.Count == 0 ? message : $"{message} ({string.Join(", ", location)})";
+    }
+
+    /// <summary>
+    /// Keeps a framework message on one short line: an invalid literal is quoted together with the rest
+    /// of the input (possibly the whole file, newlines included), so the quote is cut and whitespace collapsed.
+    /// </summary>
+    private static string OneLine(string message)
+    {
+        const string InvalidLiteral = "' is an invalid JSON literal";
+        const int MaxQuote = 40;
+        const int MaxMessage = 300;
+        var end = message.LastIndexOf(InvalidLiteral, StringComparison.Ordinal);
+        if (message.StartsWith('\'') && end > 0)
+        {
+            var quote = CollapseWhitespace(message[1..end]);
+            quote = quote.Length <= MaxQuote ? quote : quote[..MaxQuote].TrimEnd() + "...";
+            message = string.Concat("'", quote, message.AsSpan(end));
+        }
+
+        message = CollapseWhitespace(message);
+        return message.Length <= MaxMessage ? message : message[..MaxMessage] + "...";
+    }
+
+    private static string CollapseWhitespace(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c) && !char.IsControl(c))
+            {
+                sb.Append(c);
+            }
+            else if (sb.Length > 0 && sb[^1] != ' ')
+            {
+                sb.Append(' ');
+            }
+        }
+
+        return sb.ToString().TrimEnd();
+    }
+
+    private static async Task WriteHumanAsync(FileReport report, TextWriter stdout, TextWriter stderr)
+    {
+        if (report.Failure is { } failure)
+        {
+            // "missing.json: error: file not found"; parse errors say what failed first.
+            var text = failure.Stage == InputFailure.ReadStage ? failure.Detail : failure.ToString();
+            await stderr.WriteLineAsync($"{report.File}: error: {text}").ConfigureAwait(false);
+        }
+        else if (report.Problems.Count == 0)
+        {
+            await stdout.WriteLineAsync($"{report.File}: OK").ConfigureAwait(false);
+        }
+        else
+        {
+            var count = report.Problems.Count;
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{report.File}: {count} problem{(count == 1 ? "" : "s")}")).ConfigureAwait(false);
+            foreach (var problem in report.Problems)
+            {
+                await stdout.WriteLineAsync($"  {(problem.Path.Length == 0 ? "/" : problem.Path)}: {problem.Message}").ConfigureAwait(false);
             }
         }
     }
 
-    private static string ToJson(List<FileResult> results)
+    private static string ToJson(List<FileReport> reports)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartArray();
-            foreach (var r in results)
+            foreach (var report in reports)
             {
                 writer.WriteStartObject();
-                writer.WriteString("file", r.File);
-                writer.WriteBoolean("valid", r.InputError is null && r.Problems.Count == 0);
+                writer.WriteString("file", report.File);
+                writer.WriteBoolean("valid", report.Failure is null && report.Problems.Count == 0);
                 writer.WriteStartArray("errors");
-                if (r.InputError is not null)
+                if (report.Failure is { } failure)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("path", "");
-                    writer.WriteString("message", r.InputError);
-                    writer.WriteEndObject();
+                    WriteError(writer, "", failure.ToString());
                 }
 
-                foreach (var p in r.Problems)
+                foreach (var problem in report.Problems)
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("path", p.Path);
-                    writer.WriteString("message", p.Message);
-                    writer.WriteEndObject();
+                    WriteError(writer, problem.Path, problem.Message);
                 }
 
                 writer.WriteEndArray();
@@ -208,11 +297,30 @@ internal static class ValidateCommand
             writer.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private sealed record FileResult(string File, IReadOnlyList<ValidationProblem> Problems, string? InputError)
+    private static void WriteError(Utf8JsonWriter writer, string path, string message)
     {
-        public static FileResult Error(string file, string message) => new(file, [], message);
+        writer.WriteStartObject();
+        writer.WriteString("path", path);
+        writer.WriteString("message", message);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Why a file has no validation result: it could not be read, parsed or validated.</summary>
+    private sealed record InputFailure(string Stage, string Detail)
+    {
+        public const string ReadStage = "could not be read";
+        public const string ParseStage = "could not be parsed as a Poppy service document";
+
+        public override string ToString() => $"{Stage}: {Detail}";
+    }
+
+    private sealed record FileReport(string File, IReadOnlyList<ValidationProblem> Problems, InputFailure? Failure)
+    {
+        public static FileReport ReadFailure(string file, string detail) => new(file, [], new InputFailure(InputFailure.ReadStage, detail));
+
+        public static FileReport ParseFailure(string file, string detail) => new(file, [], new InputFailure(InputFailure.ParseStage, detail));
     }
 }

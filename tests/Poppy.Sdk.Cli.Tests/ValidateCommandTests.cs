@@ -1,141 +1,212 @@
-using System.Text.Json;
+using static Poppy.Sdk.Cli.Tests.CliRun;
 
 namespace Poppy.Sdk.Cli.Tests;
 
 public sealed class ValidateCommandTests
 {
-    private static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
-
-    private static async Task<(int Code, string Out, string Err)> RunWithStdinAsync(string stdin, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await PoppyCli.RunAsync(args, new StringReader(stdin), output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunWithStdinAsync("", args);
-
     [Fact]
     public async Task Validate_ValidFile_PrintsOkAndExitsZero()
     {
-        var (code, stdout, stderr) = await RunAsync("validate", Data("valid.json"));
+        var result = await RunAsync("validate", Data("valid.json"));
 
-        Assert.Equal(0, code);
-        Assert.Equal($"{Data("valid.json")}: OK", stdout.Trim());
-        Assert.Empty(stderr);
+        Assert.Equal(0, result.Code);
+        Assert.Equal([$"{Data("valid.json")}: OK"], Lines(result.Out));
+        Assert.Empty(result.Err);
     }
 
     [Fact]
-    public async Task Validate_InvalidFile_PrintsEachProblemWithPathAndExitsOne()
+    public async Task Validate_InvalidFile_PrintsEveryProblemWithItsPathAndExitsOne()
     {
-        var (code, stdout, _) = await RunAsync("validate", Data("invalid.json"));
+        var result = await RunAsync("validate", Data("invalid.json"));
 
-        Assert.Equal(1, code);
-        Assert.Contains("problems", stdout, StringComparison.Ordinal);
-        Assert.Contains("  /name: ", stdout, StringComparison.Ordinal);
-        Assert.Contains("  /domains/0/domain: ", stdout, StringComparison.Ordinal);
-        Assert.Contains("  /origins/0/port: ", stdout, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Validate_ValidAndInvalid_ExitsOneAndReportsBoth()
-    {
-        var (code, stdout, _) = await RunAsync("validate", Data("valid.json"), Data("invalid.json"));
-
-        Assert.Equal(1, code);
-        Assert.Contains($"{Data("valid.json")}: OK", stdout, StringComparison.Ordinal);
-        Assert.Contains($"{Data("invalid.json")}: ", stdout, StringComparison.Ordinal);
+        Assert.Equal(1, result.Code);
+        var lines = Lines(result.Out);
+        Assert.Equal($"{Data("invalid.json")}: 3 problems", lines[0]);
+        Assert.Equal(3, lines.Length - 1);
+        Assert.StartsWith("  /name: ", lines[1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  /domains/0/domain: ", StringComparison.Ordinal) && l.Contains("'example.com'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  /origins/0/port: ", StringComparison.Ordinal) && l.Contains("81", StringComparison.Ordinal));
+        Assert.Empty(result.Err);
     }
 
     [Theory]
-    [InlineData("syntax.json", "line")]
-    [InlineData("wrongtype.json", "$.origins[0].port")]
-    [InlineData("null.json", "null")]
-    public async Task Validate_UnparsableFile_ReportsClearlyAndExitsTwo(string file, string expected)
+    [InlineData("one-problem.json", "/origins/0/port")]
+    [InlineData("no-domains.json", "/domains")]
+    public async Task Validate_OneProblem_SaysProblemInTheSingular(string file, string path)
     {
-        var (code, stdout, stderr) = await RunAsync("validate", Data(file), Data("valid.json"));
+        var result = await RunAsync("validate", Data(file));
 
-        Assert.Equal(2, code);
-        Assert.Contains($"{Data(file)}: error: is not a valid Poppy service document", stderr, StringComparison.Ordinal);
-        Assert.Contains(expected, stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
-        Assert.Contains($"{Data("valid.json")}: OK", stdout, StringComparison.Ordinal);
+        Assert.Equal(1, result.Code);
+        var lines = Lines(result.Out);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal($"{Data(file)}: 1 problem", lines[0]);
+        Assert.StartsWith($"  {path}: ", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Validate_MissingFile_ExitsTwo()
+    public async Task Validate_ValidAndInvalid_ReportsBothInOrderAndExitsOne()
     {
-        var (code, _, stderr) = await RunAsync("validate", Data("does-not-exist.json"));
+        var result = await RunAsync("validate", Data("valid.json"), Data("invalid.json"));
 
-        Assert.Equal(2, code);
-        Assert.Contains("does-not-exist.json: error: file not found", stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Validate_Directory_ExitsTwo()
-    {
-        var (code, _, stderr) = await RunAsync("validate", Path.Combine(AppContext.BaseDirectory, "TestData"));
-
-        Assert.Equal(2, code);
-        Assert.Contains("is a directory", stderr, StringComparison.Ordinal);
+        Assert.Equal(1, result.Code);
+        var lines = Lines(result.Out);
+        Assert.Equal($"{Data("valid.json")}: OK", lines[0]);
+        Assert.Equal($"{Data("invalid.json")}: 3 problems", lines[1]);
+        Assert.Empty(result.Err);
     }
 
     [Theory]
-    [InlineData]
-    [InlineData("validate")]
-    [InlineData("frobnicate")]
-    [InlineData("validate", "--strict", "x.json")]
-    public async Task Run_UsageErrors_ExitTwoWithUsageOnStderr(params string[] args)
+    [InlineData("syntax.json", "line 2")]
+    [InlineData("syntax.json", "path $.domains[0]")]
+    [InlineData("wrongtype.json", "the value at $.origins[0].port has the wrong type")]
+    [InlineData("wrongtype.json", "(line 2, position ")]
+    [InlineData("bad-enum.json", "the value at $.domains[0].protocol")]
+    [InlineData("null.json", "literal null")]
+    [InlineData("array.json", "the document is not a JSON object (line 1, position ")]
+    [InlineData("empty.json", "the document is empty")]
+    public async Task Validate_UnparsableFile_ReportsFileAndLocationOnStderrAndExitsTwo(string file, string expected)
     {
-        var (code, stdout, stderr) = await RunAsync(args);
+        var result = await RunAsync("validate", Data(file), Data("valid.json"));
 
-        Assert.Equal(2, code);
-        Assert.Empty(stdout);
-        Assert.Contains("Usage: poppy", stderr, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("--help")]
-    [InlineData("validate", "--help")]
-    public async Task Run_Help_ExitsZeroWithUsageOnStdout(params string[] args)
-    {
-        var (code, stdout, _) = await RunAsync(args);
-
-        Assert.Equal(0, code);
-        Assert.Contains("Usage: poppy", stdout, StringComparison.Ordinal);
+        Assert.Equal(2, result.Code);
+        var error = Assert.Single(Lines(result.Err));
+        Assert.StartsWith($"{Data(file)}: error: could not be parsed as a Poppy service document: ", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Poppy.Sdk.Models", error, StringComparison.Ordinal);
+        // The other file is still validated.
+        Assert.Equal([$"{Data("valid.json")}: OK"], Lines(result.Out));
     }
 
     [Fact]
-    public async Task Validate_Json_PrintsOneArrayFieldByField()
+    public async Task Validate_UnparsableAndInvalid_ExitsTwo()
     {
-        var (code, stdout, _) = await RunAsync("validate", "--json", Data("valid.json"), Data("invalid.json"), Data("syntax.json"));
+        var result = await RunAsync("validate", Data("invalid.json"), Data("syntax.json"));
 
-        Assert.Equal(2, code);
-        using var doc = JsonDocument.Parse(stdout);
-        var items = doc.RootElement.EnumerateArray().ToList();
-        Assert.Equal(3, items.Count);
-        Assert.Equal(Data("valid.json"), items[0].GetProperty("file").GetString());
-        Assert.True(items[0].GetProperty("valid").GetBoolean());
-        Assert.Equal(0, items[0].GetProperty("errors").GetArrayLength());
-        Assert.False(items[1].GetProperty("valid").GetBoolean());
-        var paths = items[1].GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("path").GetString()).ToList();
-        Assert.Contains("/origins/0/port", paths);
-        Assert.All(items[1].GetProperty("errors").EnumerateArray(), e => Assert.False(string.IsNullOrWhiteSpace(e.GetProperty("message").GetString())));
-        Assert.False(items[2].GetProperty("valid").GetBoolean());
-        var parseError = Assert.Single(items[2].GetProperty("errors").EnumerateArray().ToList());
-        Assert.Equal("", parseError.GetProperty("path").GetString());
-        Assert.StartsWith("is not a valid Poppy service document", parseError.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith($"{Data("invalid.json")}: 3 problems", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Validate_Stdin_ReadsDocument()
+    public async Task Validate_MissingFile_SaysFileNotFoundAndExitsTwo()
+    {
+        var missing = Data("does-not-exist.json");
+
+        var result = await RunAsync("validate", missing);
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal([$"{missing}: error: file not found"], Lines(result.Err));
+        Assert.Empty(result.Out);
+    }
+
+    [Fact]
+    public async Task Validate_FileInMissingFolder_SaysFileNotFoundAndExitsTwo()
+    {
+        var missing = Path.Combine(AppContext.BaseDirectory, "no-such-folder", "service.json");
+
+        var result = await RunAsync("validate", missing);
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal([$"{missing}: error: file not found"], Lines(result.Err));
+    }
+
+    [Fact]
+    public async Task Validate_Directory_SaysItIsADirectoryAndExitsTwo()
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "TestData");
+
+        var result = await RunAsync("validate", folder);
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal([$"{folder}: error: it is a directory, not a file"], Lines(result.Err));
+    }
+
+    [Fact]
+    public async Task Validate_EmptyFileName_ReportsItAndExitsTwo()
+    {
+        var result = await RunAsync("validate", "");
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal([": error: the file name is empty"], Lines(result.Err));
+    }
+
+    [Fact]
+    public async Task Validate_FileNameWithNulCharacter_ReportsItAndExitsTwo()
+    {
+        var result = await RunAsync("validate", "bad\0name.json");
+
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("bad\0name.json: error: ", Assert.Single(Lines(result.Err)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_InvalidLiteralFollowedByPathText_KeepsTheQuoteAndReportsTheRealPath()
+    {
+        var result = await RunWithStdinAsync("{\"name\": nope Path: $.fake }", "validate", "-");
+
+        Assert.Equal(2, result.Code);
+        var error = Assert.Single(Lines(result.Err));
+        Assert.Contains("'nope Path: $.fake }' is an invalid JSON literal", error, StringComparison.Ordinal);
+        Assert.EndsWith("path $.name)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_StdinValid_PrintsOkForStdin()
     {
         var text = await File.ReadAllTextAsync(Data("valid.json"));
 
-        var (code, stdout, _) = await RunWithStdinAsync(text, "validate", "-");
+        var result = await RunWithStdinAsync(text, "validate", "-");
 
-        Assert.Equal(0, code);
-        Assert.Equal("<stdin>: OK", stdout.Trim());
+        Assert.Equal(0, result.Code);
+        Assert.Equal(["<stdin>: OK"], Lines(result.Out));
+    }
+
+    [Fact]
+    public async Task Validate_StdinInvalidAlongsideFile_ReportsBoth()
+    {
+        var text = await File.ReadAllTextAsync(Data("one-problem.json"));
+
+        var result = await RunWithStdinAsync(text, "validate", Data("valid.json"), "-");
+
+        Assert.Equal(1, result.Code);
+        var lines = Lines(result.Out);
+        Assert.Equal($"{Data("valid.json")}: OK", lines[0]);
+        Assert.Equal("<stdin>: 1 problem", lines[1]);
+        Assert.StartsWith("  /origins/0/port: ", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_StdinNotJson_ExitsTwo()
+    {
+        var result = await RunWithStdinAsync("this is not json", "validate", "-");
+
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("<stdin>: error: could not be parsed as a Poppy service document: ", result.Err, StringComparison.Ordinal);
+        Assert.Contains("'this is not json' is an invalid JSON literal", result.Err, StringComparison.Ordinal);
+        Assert.Contains("(line 1, position ", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_InvalidLiteralBeforeALongRest_ReportsOneShortLine()
+    {
+        // System.Text.Json quotes the invalid literal together with everything after it.
+        var document = "{\"name\": nope\n\n" + new string('x', 5000) + "\n}";
+
+        var result = await RunWithStdinAsync(document, "validate", "-");
+
+        Assert.Equal(2, result.Code);
+        var error = Assert.Single(Lines(result.Err));
+        Assert.InRange(error.Length, 1, 400);
+        Assert.Contains("'nope xxxxxxxx", error, StringComparison.Ordinal);
+        Assert.Contains("...' is an invalid JSON literal", error, StringComparison.Ordinal);
+        Assert.EndsWith("(line 1, position 11, path $.name)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_DoubleDash_TreatsFollowingArgumentsAsFiles()
+    {
+        var result = await RunAsync("validate", "--", "--json");
+
+        Assert.Equal(2, result.Code);
+        Assert.Equal(["--json: error: file not found"], Lines(result.Err));
     }
 }
