@@ -442,34 +442,20 @@ public class FastlyCdnProvider : ICdnProvider
         var staleBackends = current.Backends.Where(b => !desired.Backends.Contains(b) || Refers(b.RequestCondition)).ToList();
         var staleDomains = current.Domains.Where(d => !desired.Domains.Contains(d)).ToList();
 
-        foreach (var r in staleResponses)
-        {
-            await _api.DeleteObjectAsync(vendorId, version, "response_object", r.Name, cancellationToken).ConfigureAwait(false);
-        }
+        // Dependents before what they refer to: response objects, cache settings and backends name conditions.
+        await DeleteAllAsync("response_object", staleResponses.Select(r => r.Name)).ConfigureAwait(false);
+        await DeleteAllAsync("cache_settings", staleSettings.Select(x => x.Name)).ConfigureAwait(false);
+        await DeleteAllAsync("backend", staleBackends.Select(b => b.Name)).ConfigureAwait(false);
+        await DeleteAllAsync("condition", staleConditions.Select(c => c.Name)).ConfigureAwait(false);
+        await DeleteAllAsync("acl", staleAcls.Select(a => a.Name)).ConfigureAwait(false);
+        await DeleteAllAsync("domain", staleDomains.Select(d => d.Name)).ConfigureAwait(false);
 
-        foreach (var s in staleSettings)
+        async Task DeleteAllAsync(string kind, IEnumerable<string> names)
         {
-            await _api.DeleteObjectAsync(vendorId, version, "cache_settings", s.Name, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var b in staleBackends)
-        {
-            await _api.DeleteObjectAsync(vendorId, version, "backend", b.Name, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var c in staleConditions)
-        {
-            await _api.DeleteObjectAsync(vendorId, version, "condition", c.Name, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var a in staleAcls)
-        {
-            await _api.DeleteObjectAsync(vendorId, version, "acl", a.Name, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var d in staleDomains)
-        {
-            await _api.DeleteObjectAsync(vendorId, version, "domain", d.Name, cancellationToken).ConfigureAwait(false);
+            foreach (var name in names)
+            {
+                await _api.DeleteObjectAsync(vendorId, version, kind, name, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var kept = current.Domains.Except(staleDomains).ToList();
