@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Poppy.Sdk.CloudFront.Internal.Signing;
+
+/// <summary>
+/// Signs every outgoing request with AWS Signature Version 4: adds <c>X-Amz-Date</c> (from the
+/// injected clock), <c>X-Amz-Security-Token</c> for temporary credentials, and <c>Authorization</c>.
+/// Signed headers: <c>host</c>, <c>x-amz-*</c> and <c>content-type</c>. CloudFront needs no
+/// <c>x-amz-content-sha256</c> (an S3 header), so none is sent.
+/// </summary>
+internal sealed class AwsSigV4Handler : DelegatingHandler
+{
+    private readonly Func<AwsCredentials> _credentials;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _region;
+    private readonly string _service;
+
+    public AwsSigV4Handler(Func<AwsCredentials> credentials, TimeProvider timeProvider, string region = "us-east-1", string service = "cloudfront")
+    {
+        _credentials = credentials;
+        _timeProvider = timeProvider;
+        _region = region;
+        _service = service;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
+        request.Headers.Remove("Authorization");
+        request.Headers.Remove("X-Amz-Date");
+        request.Headers.Remove("X-Amz-Security-Token");
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var host = uri.IsDefaultPort ? uri.Host : uri.Host + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
+        var headers = new List<KeyValuePair<string, string>> { new("host", host) };
+        if (request.Content?.Headers.ContentType is { } contentType)
+        {
+            headers.Add(new("content-type", contentType.ToString()));
+        }
+
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+            {
+                headers.AddRange(values.Select(v => new KeyValuePair<string, string>(name, v)));
+            }
+        }
+
+        var signature = AwsSigV4Signer.Sign(
+            request.Method.Method,
+            Uri.UnescapeDataString(uri.AbsolutePath),
+            uri.Query.TrimStart('?'),
+            headers,
+            AwsSigV4Signer.HashPayload(body),
+            _credentials(),
+            _region,
+            _service,
+            _timeProvider.GetUtcNow());
+        foreach (var (name, value) in signature.AddedHeaders)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
