@@ -112,8 +112,11 @@ public sealed record CdnCapabilities
     /// <summary>Restriction kinds × access modes.</summary>
     public RestrictionSupport Restrictions { get; init; }
 
-    /// <summary>Whether restrictions can apply to a path other than <c>/*</c>.</summary>
-    public bool PerPathRestrictions { get; init; }
+    /// <summary>
+    /// The restriction kinds × access modes that can apply to a path other than <c>/*</c> (for example
+    /// CloudFront restricts geography only for a whole distribution, but referrers and client IPs per path).
+    /// </summary>
+    public RestrictionSupport PerPathRestrictions { get; init; }
 
     /// <summary>Whether caching rules can differ per path (otherwise only a <c>/*</c> rule).</summary>
     public bool PerPathCaching { get; init; }
@@ -129,6 +132,9 @@ public sealed record CdnCapabilities
 
     /// <summary>Whether IPv6 literal origins are supported.</summary>
     public bool Ipv6Origins { get; init; }
+
+    /// <summary>Whether an origin may be an IP address rather than a DNS name (CloudFront, for one, needs names). Default true.</summary>
+    public bool IpAddressOrigins { get; init; } = true;
 
     /// <summary>Certificate kinds for HTTPS domains.</summary>
     public CertificateSupport Certificates { get; init; }
@@ -161,7 +167,7 @@ public sealed record CdnCapabilities
     public static CdnCapabilities Everything { get; } = new()
     {
         Restrictions = RestrictionSupport.All,
-        PerPathRestrictions = true,
+        PerPathRestrictions = RestrictionSupport.All,
         PerPathCaching = true,
         MultipleOrigins = true,
         HostHeaders = HostHeaderSupport.All,

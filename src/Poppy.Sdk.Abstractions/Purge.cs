@@ -142,4 +142,24 @@ public sealed record PurgeResult
 
     /// <summary>How the request was carried out when the vendor lacks the exact kind (e.g. "prefix as wildcard path"); null when native.</summary>
     public string? Emulation { get; init; }
+
+    /// <summary>
+    /// The vendor requests this call was split into (a provider splits a call when the vendor limits what one
+    /// request may carry, for example CloudFront's 15 wildcard paths in flight); empty when the provider does
+    /// not report them.
+    /// </summary>
+    public IReadOnlyList<PurgeBatchResult> Batches { get; init; } = [];
+
+    /// <summary>
+    /// When <see cref="Completed"/> is false: an operation that completes once the vendor reports every batch
+    /// done (poll it, or call <see cref="CdnOperation.WaitForCompletionAsync(CancellationToken)"/>); null when
+    /// the purge is already complete or the vendor gives no way to follow it.
+    /// </summary>
+    public CdnOperation? Completion { get; init; }
 }
+
+/// <summary>One vendor request of a purge.</summary>
+/// <param name="VendorPurgeId">The vendor's id for it (a CloudFront invalidation id, for example), when it gives one.</param>
+/// <param name="Items">The items it carried, as sent to the vendor.</param>
+/// <param name="Completed">Whether the vendor reported it done when the call returned.</param>
+public sealed record PurgeBatchResult(string? VendorPurgeId, IReadOnlyList<string> Items, bool Completed);

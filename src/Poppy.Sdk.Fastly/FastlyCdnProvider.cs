@@ -287,7 +287,7 @@ public class FastlyCdnProvider : ICdnProvider
     private static CdnCapabilities BuildCapabilities(FastlyCdnProviderOptions options) => new()
     {
         Restrictions = RestrictionSupport.All,
-        PerPathRestrictions = true,
+        PerPathRestrictions = RestrictionSupport.All,
         PerPathCaching = true,
         MultipleOrigins = true,
         HostHeaders = HostHeaderSupport.All,

@@ -190,7 +190,7 @@ public class PurgeTests
         var c = new FastlyMock().Provider.Capabilities;
 
         Assert.Equal(RestrictionSupport.All, c.Restrictions);
-        Assert.True(c.PerPathRestrictions);
+        Assert.Equal(RestrictionSupport.All, c.PerPathRestrictions);
         Assert.True(c.PerPathCaching);
         Assert.True(c.MultipleOrigins);
         Assert.Equal(HostHeaderSupport.All, c.HostHeaders);

@@ -57,9 +57,16 @@ public static class CapabilityChecker
                 Add($"/origins/{i}/port", $"Origin port {origin.Port} is not supported (supported: {string.Join(", ", ports.Order())}).");
             }
 
-            if (!capabilities.Ipv6Origins && IPAddress.TryParse(origin.Origin.Trim('[', ']'), out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+            if (IPAddress.TryParse(origin.Origin.Trim('[', ']'), out var ip))
             {
-                Add($"/origins/{i}/origin", "IPv6 origins are not supported.");
+                if (!capabilities.IpAddressOrigins)
+                {
+                    Add($"/origins/{i}/origin", "Origins must be DNS names; IP addresses are not supported.");
+                }
+                else if (!capabilities.Ipv6Origins && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+                {
+                    Add($"/origins/{i}/origin", "IPv6 origins are not supported.");
+                }
             }
         }
 
@@ -89,13 +96,14 @@ public static class CapabilityChecker
                     continue;
                 }
 
-                if (!capabilities.Restrictions.HasFlag(ToFlag(kind, restriction.Access)))
+                var flag = ToFlag(kind, restriction.Access);
+                if (!capabilities.Restrictions.HasFlag(flag))
                 {
                     Add($"/restrictions/{i}/rules/{j}", $"{Describe(kind)} {restriction.Access.ToString().ToLowerInvariant()} restrictions are not supported.");
                 }
-                else if (!capabilities.PerPathRestrictions && !IsCatchAll(rule.RequestUrl ?? "/*"))
+                else if (!capabilities.PerPathRestrictions.HasFlag(flag) && !IsCatchAll(rule.RequestUrl ?? "/*"))
                 {
-                    Add($"/restrictions/{i}/rules/{j}/request_url", "Restrictions on a path other than '/*' are not supported.");
+                    Add($"/restrictions/{i}/rules/{j}/request_url", $"{Describe(kind)} restrictions on a path other than '/*' are not supported; this provider applies them to the whole service.");
                 }
             }
         }

@@ -49,6 +49,7 @@ public class CapabilityCheckerTests
         { "host headers", CdnCapabilities.Everything with { HostHeaders = HostHeaderSupport.Domain | HostHeaderSupport.Origin }, ["/origins/1/hostheadertype"] },
         { "origin ports", CdnCapabilities.Everything with { OriginPorts = new HashSet<int> { 80, 443 } }, ["/origins/1/port"] },
         { "ipv6 origins", CdnCapabilities.Everything with { Ipv6Origins = false }, ["/origins/1/origin"] },
+        { "ip address origins", CdnCapabilities.Everything with { IpAddressOrigins = false }, ["/origins/1/origin"] },
         { "per-path caching", CdnCapabilities.Everything with { PerPathCaching = false }, ["/caching/1/rules/0/request_url"] },
         { "referrer whitelist", CdnCapabilities.Everything with { Restrictions = RestrictionSupport.All & ~RestrictionSupport.ReferrerWhitelist }, ["/restrictions/0/rules/0"] },
         { "referrer blacklist", CdnCapabilities.Everything with { Restrictions = RestrictionSupport.All & ~RestrictionSupport.ReferrerBlacklist }, ["/restrictions/1/rules/0"] },
@@ -57,8 +58,12 @@ public class CapabilityCheckerTests
         { "client ip whitelist", CdnCapabilities.Everything with { Restrictions = RestrictionSupport.All & ~RestrictionSupport.ClientIpWhitelist }, ["/restrictions/4/rules/0"] },
         { "client ip blacklist", CdnCapabilities.Everything with { Restrictions = RestrictionSupport.All & ~RestrictionSupport.ClientIpBlacklist }, ["/restrictions/5/rules/0"] },
         {
-            "per-path restrictions", CdnCapabilities.Everything with { PerPathRestrictions = false },
+            "per-path restrictions", CdnCapabilities.Everything with { PerPathRestrictions = RestrictionSupport.None },
             ["/restrictions/1/rules/0/request_url", "/restrictions/2/rules/0/request_url", "/restrictions/3/rules/0/request_url", "/restrictions/4/rules/0/request_url"]
+        },
+        {
+            "per-path geography only", CdnCapabilities.Everything with { PerPathRestrictions = RestrictionSupport.All & ~(RestrictionSupport.GeographyWhitelist | RestrictionSupport.GeographyBlacklist) },
+            ["/restrictions/2/rules/0/request_url", "/restrictions/3/rules/0/request_url"]
         },
         { "max rules", CdnCapabilities.Everything with { MaxRules = 9 }, [""] },
         { "log delivery", CdnCapabilities.Everything with { LogDelivery = false }, ["/log_delivery/enabled"] },
