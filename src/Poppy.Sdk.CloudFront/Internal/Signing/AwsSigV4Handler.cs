@@ -23,9 +23,9 @@ internal sealed class AwsSigV4Handler : DelegatingHandler
         _service = service;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Signs a request in place (replacing an earlier signature).</summary>
+    public static async Task SignAsync(HttpRequestMessage request, AwsCredentials credentials, DateTimeOffset time, string region, string service, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         request.Headers.Remove("Authorization");
         request.Headers.Remove("X-Amz-Date");
@@ -52,16 +52,22 @@ internal sealed class AwsSigV4Handler : DelegatingHandler
             uri.Query.TrimStart('?'),
             headers,
             AwsSigV4Signer.HashPayload(body),
-            _credentials(),
-            _region,
-            _service,
-            _timeProvider.GetUtcNow());
+            credentials,
+            region,
+            service,
+            time);
         foreach (var (name, value) in signature.AddedHeaders)
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
         request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await SignAsync(request, _credentials(), _timeProvider.GetUtcNow(), _region, _service, cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

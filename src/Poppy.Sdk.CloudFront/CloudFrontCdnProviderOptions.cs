@@ -1,0 +1,117 @@
+using System.Globalization;
+
+namespace Poppy.Sdk.CloudFront;
+
+/// <summary>
+/// Options of <see cref="CloudFrontCdnProvider"/>: one AWS account (an access key). Bound from configuration
+/// by <c>AddCloudFront(configuration)</c>, or set in code. <see cref="ToString"/> never shows the secret.
+/// </summary>
+public sealed class CloudFrontCdnProviderOptions
+{
+    /// <summary>The default <see cref="BaseAddress"/>: the global CloudFront endpoint.</summary>
+    public static Uri DefaultBaseAddress { get; } = new("https://cloudfront.amazonaws.com/");
+
+    /// <summary>The provider's name (default <c>cloudfront</c>); set by <c>AddCloudFront</c> from its <c>name</c> argument.</summary>
+    public string Name { get; set; } = "cloudfront";
+
+    /// <summary>The AWS access key id. Required.</summary>
+    public string AccessKeyId { get; set; } = "";
+
+    /// <summary>The AWS secret access key. Required. It never appears in a log, an exception message or <see cref="ToString"/>.</summary>
+    public string SecretAccessKey { get; set; } = "";
+
+    /// <summary>The session token of temporary (STS) credentials, sent as <c>X-Amz-Security-Token</c>; null for long-term keys.</summary>
+    public string? SessionToken { get; set; }
+
+    /// <summary>
+    /// Supplies credentials for each request instead of the three properties above (for rotating or
+    /// instance credentials). Called on every request, so it should cache.
+    /// </summary>
+    public Func<AwsCredentials>? CredentialsProvider { get; set; }
+
+    /// <summary>The API base address; <c>https://cloudfront.amazonaws.com/</c> by default (an emulator's address in tests).</summary>
+    public Uri BaseAddress { get; set; } = DefaultBaseAddress;
+
+    /// <summary>
+    /// The ACM certificate (in us-east-1) attached to distributions that serve HTTPS domains with a
+    /// <c>custom</c> or <c>sni</c> certificate; it must cover those domains. Without it only HTTP domains and
+    /// <c>shared</c> HTTPS domains (served on the distribution's <c>*.cloudfront.net</c> name) are supported.
+    /// </summary>
+    public string? AcmCertificateArn { get; set; }
+
+    /// <summary>The minimum TLS version offered to viewers with <see cref="AcmCertificateArn"/>. Default <c>TLSv1.2_2021</c>.</summary>
+    public string MinimumProtocolVersion { get; set; } = "TLSv1.2_2021";
+
+    /// <summary>
+    /// The origin response header that carries cache tags (CloudFront's <c>CacheTagConfig</c>); when set, every
+    /// distribution is configured with it and tag purges are supported. Null (the default): tag purges are not.
+    /// </summary>
+    public string? CacheTagHeaderName { get; set; }
+
+    /// <summary>How often deployments and invalidations are polled. Default 20 s (CloudFront deploys in minutes).</summary>
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long one purge call waits for CloudFront's in-flight invalidation limits (3,000 paths, 15 wildcard
+    /// paths per distribution) to make room before giving up with a rate-limited error. Default 60 s, so a
+    /// purge stays inside the composite client's per-call timeout.
+    /// </summary>
+    public TimeSpan InvalidationQueueTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Checks the options.</summary>
+    /// <returns>Every problem, in words; empty when valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        var who = $"CloudFront provider '{Name}'";
+        if (CredentialsProvider is null)
+        {
+            if (string.IsNullOrWhiteSpace(AccessKeyId) || string.IsNullOrWhiteSpace(SecretAccessKey))
+            {
+                problems.Add($"{who}: AccessKeyId and SecretAccessKey are required (an IAM access key allowed to manage CloudFront); set them from a secret store or configuration, for example Poppy:CloudFront:AccessKeyId.");
+            }
+            else if (AccessKeyId.Any(c => char.IsControl(c) || c == ' ') || SecretAccessKey.Any(c => char.IsControl(c) || c == ' '))
+            {
+                problems.Add($"{who}: AccessKeyId or SecretAccessKey contains spaces or control characters; check how it was copied.");
+            }
+        }
+
+        if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttps && BaseAddress.Scheme != Uri.UriSchemeHttp))
+        {
+            problems.Add($"{who}: BaseAddress must be an absolute http(s) URI such as https://cloudfront.amazonaws.com/.");
+        }
+
+        if (AcmCertificateArn is { } arn && !string.IsNullOrWhiteSpace(arn) && !arn.StartsWith("arn:aws", StringComparison.Ordinal))
+        {
+            problems.Add($"{who}: AcmCertificateArn must be an ACM certificate ARN (arn:aws:acm:us-east-1:…).");
+        }
+
+        if (CacheTagHeaderName is { } header && !string.IsNullOrWhiteSpace(header) && header.Any(c => c <= ' ' || c >= 127 || c == ':'))
+        {
+            problems.Add($"{who}: CacheTagHeaderName must be an HTTP header name.");
+        }
+
+        if (PollingInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{who}: PollingInterval must be positive.");
+        }
+
+        if (InvalidationQueueTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"{who}: InvalidationQueueTimeout cannot be negative.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Describes the options without the secret.</summary>
+    /// <returns>The description.</returns>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"CloudFrontCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, AccessKeyId = {AccessKeyId}, SecretAccessKey = {(string.IsNullOrEmpty(SecretAccessKey) ? "(not set)" : "(set, hidden)")}, SessionToken = {(string.IsNullOrEmpty(SessionToken) ? "(not set)" : "(set, hidden)")}, AcmCertificateArn = {AcmCertificateArn}, CacheTagHeaderName = {CacheTagHeaderName}, PollingInterval = {PollingInterval} }}");
+
+    /// <summary>The credentials to sign with.</summary>
+    internal AwsCredentials Credentials() => CredentialsProvider?.Invoke() ?? new AwsCredentials(AccessKeyId, SecretAccessKey, string.IsNullOrEmpty(SessionToken) ? null : SessionToken);
+
+    internal CloudFrontCdnProviderOptions Clone() => (CloudFrontCdnProviderOptions)MemberwiseClone();
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Poppy.Sdk;
+using Poppy.Sdk.CloudFront;
+using Poppy.Sdk.CloudFront.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Amazon CloudFront accounts to Poppy: <c>services.AddPoppy().AddCloudFront(...)</c>.</summary>
+public static class CloudFrontPoppyBuilderExtensions
+{
+    /// <summary>The prefix of the named <see cref="HttpClient"/> of each CloudFront provider (<c>Poppy.CloudFront.&lt;name&gt;</c>).</summary>
+    public const string HttpClientNamePrefix = "Poppy.CloudFront.";
+
+    /// <summary>
+    /// Adds a CloudFront provider configured in code. The options are validated when the host starts (an
+    /// access key and an absolute base address are required). Calling it again with the same name keeps
+    /// the first registration.
+    /// </summary>
+    /// <param name="builder">The Poppy builder.</param>
+    /// <param name="name">The provider's name (default <c>cloudfront</c>; use another for a second account).</param>
+    /// <param name="configure">Sets the options, at least the access key.</param>
+    /// <returns>The builder.</returns>
+    public static IPoppyBuilder AddCloudFront(this IPoppyBuilder builder, string name = "cloudfront", Action<CloudFrontCdnProviderOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return AddCore(builder, name, options =>
+        {
+            if (configure is not null)
+            {
+                options.Configure(configure);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Adds a CloudFront provider bound from a configuration section (for example <c>Poppy:CloudFront</c>) with keys
+    /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
+    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>, <c>InvalidationQueueTimeout</c>.
+    /// Unknown keys are errors.
+    /// </summary>
+    /// <param name="builder">The Poppy builder.</param>
+    /// <param name="configuration">The section holding this account's options.</param>
+    /// <param name="name">The provider's name.</param>
+    /// <returns>The builder.</returns>
+    public static IPoppyBuilder AddCloudFront(this IPoppyBuilder builder, IConfiguration configuration, string name = "cloudfront")
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
+    }
+
+    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(CdnProviderRegistration) && d.ImplementationInstance is CdnProviderRegistration r && r.Name == name))
+        {
+            return builder;
+        }
+
+        var options = services.AddOptions<CloudFrontCdnProviderOptions>(name);
+        configure(options);
+        options.PostConfigure(o => o.Name = name).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudFrontCdnProviderOptions>, CloudFrontCdnProviderOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        var clientName = HttpClientNamePrefix + name;
+        services.AddHttpClient(clientName)
+            // The factory's default request logging puts header values (the Authorization signature, the session
+            // token) in the structured log state; the provider logs its calls itself, without headers.
+            .RemoveAllLoggers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.ShouldHandle = static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception);
+                // Circuit breaking lives in the composite client (one breaker per provider), not per HTTP attempt.
+                resilience.CircuitBreaker.ShouldHandle = static _ => PredicateResult.False();
+            });
+        return builder.AddProvider(name, sp => new CloudFrontCdnProvider(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
+            sp.GetRequiredService<IOptionsMonitor<CloudFrontCdnProviderOptions>>().Get(name),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<CloudFrontCdnProvider>>()));
+    }
+
+    private sealed class CloudFrontCdnProviderOptionsValidator : IValidateOptions<CloudFrontCdnProviderOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, CloudFrontCdnProviderOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

@@ -1,0 +1,553 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Poppy.Sdk.CloudFront.Internal.Xml;
+using Poppy.Sdk.Models;
+using Poppy.Sdk.Serialization;
+using Poppy.Sdk.Validation;
+
+namespace Poppy.Sdk.CloudFront.Internal;
+
+/// <summary>What a spec becomes on CloudFront: the distribution config and, when needed, the function's program.</summary>
+internal sealed record CloudFrontPlan(DistributionConfig Config, RestrictionProgram? Program, string? FunctionName, IReadOnlyList<KeyValuePair<string, string>> Tags);
+
+/// <summary>
+/// Translates the neutral model to a CloudFront distribution config and back. Pure: no I/O.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Every origin becomes a custom origin <c>poppy-origin-{i}</c> (CloudFront origins are DNS names, never IP addresses).</item>
+/// <item>Every path of an origin rule or caching rule other than <c>/*</c> becomes a cache behaviour (most specific first)
+/// targeting the origin that routes that path, with the TTL of the caching rule that covers it; the default behaviour
+/// targets the first origin with the <c>/*</c> TTL.</item>
+/// <item>Geography restrictions become the distribution's <c>GeoRestriction</c>; referrer and client-IP restrictions a
+/// viewer-request CloudFront Function associated with every behaviour.</item>
+/// <item>The neutral spec is kept, compressed, in the distribution's tags (<c>poppy:manifest:NN</c>), so names survive a read-back.</item>
+/// </list>
+/// </remarks>
+internal sealed class CloudFrontTranslator
+{
+    public const string StampPrefix = "poppy:service_id=";
+    public const string OriginPrefix = "poppy-origin-";
+    public const string ServiceIdTag = "poppy:service-id";
+    public const string ManifestTagPrefix = "poppy:manifest:";
+    public const int MaxAliases = 100;
+    public const int MaxBehaviors = 75;
+    public const int MaxTags = 50;
+    public const int MaxTagValue = 256;
+    public const long DefaultTtl = 86_400;
+    public const long MaxTtl = 31_536_000;
+
+    private readonly CloudFrontCdnProviderOptions _options;
+    private readonly Func<string, IReadOnlyList<string>?> _resolveGeography;
+
+    public CloudFrontTranslator(CloudFrontCdnProviderOptions options, Func<string, IReadOnlyList<string>?>? resolveGeography = null)
+    {
+        _options = options;
+        _resolveGeography = resolveGeography ?? (g => GeographyCatalog.TryResolve(g, out var codes) ? codes : null);
+    }
+
+    // ------------------------------------------------------------------ names and stamps
+
+    public static string Comment(string serviceId) => Truncate(StampPrefix + serviceId, 128);
+
+    public static string? ReadStamp(string? comment) =>
+        comment is not null && comment.StartsWith(StampPrefix, StringComparison.Ordinal) && comment.Length > StampPrefix.Length
+            ? comment[StampPrefix.Length..]
+            : null;
+
+    /// <summary>Whether a comment stamps this service id (the comment holds at most 128 characters, so long ids are compared by prefix).</summary>
+    public static bool StampMatches(string? comment, string serviceId) => comment is not null && comment == Comment(serviceId);
+
+    /// <summary>The CloudFront Function name of a service: <c>poppy-</c>, a readable part of the id and a hash (names allow <c>[A-Za-z0-9_-]{1,64}</c>).</summary>
+    public static string FunctionName(string serviceId)
+    {
+        var readable = new string(serviceId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').Take(40).ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(serviceId)))[..12];
+        return "poppy-" + readable + "-" + hash;
+    }
+
+    public static string OriginId(int index) => OriginPrefix + index.ToString(CultureInfo.InvariantCulture);
+
+    // ------------------------------------------------------------------ neutral → CloudFront
+
+    /// <summary>Builds the distribution config of a validated, normalised spec.</summary>
+    /// <param name="serviceId">The Poppy service id (the caller reference and the comment stamp).</param>
+    /// <param name="spec">The spec.</param>
+    /// <param name="functionArn">The ARN the restriction function has (or will have) when the spec needs one.</param>
+    /// <exception cref="CdnValidationException">Something cannot be expressed on CloudFront.</exception>
+    public CloudFrontPlan Build(string serviceId, ServiceSpec spec, Func<string, string> functionArn)
+    {
+        var problems = new List<ValidationProblem>();
+        var config = new DistributionConfig
+        {
+            CallerReference = serviceId,
+            Comment = Comment(serviceId),
+            Enabled = true,
+            CacheTagHeaderName = string.IsNullOrWhiteSpace(_options.CacheTagHeaderName) ? null : _options.CacheTagHeaderName.Trim(),
+        };
+
+        Domains(spec, config, problems);
+        Origins(spec, config, problems);
+        var program = Restrictions(spec, config, problems);
+        if (problems.Count > 0)
+        {
+            throw new CdnValidationException(problems);
+        }
+
+        string? functionName = null;
+        if (program is not null)
+        {
+            functionName = FunctionName(serviceId);
+            var association = new FunctionAssociation(functionArn(functionName), ViewerRequestFunction.EventType);
+            foreach (var behavior in config.CacheBehaviors.Append(config.DefaultCacheBehavior))
+            {
+                behavior.FunctionAssociations.Add(association);
+            }
+
+            var size = ViewerRequestFunction.Size(ViewerRequestFunction.Code(program));
+            if (size > ViewerRequestFunction.MaxCodeBytes)
+            {
+                throw new CdnValidationException([new ValidationProblem("/restrictions", string.Create(CultureInfo.InvariantCulture,
+                    $"The referrer and client-IP restrictions need a CloudFront Function of {size} bytes; CloudFront allows {ViewerRequestFunction.MaxCodeBytes}. Use fewer values or wider networks."))]);
+            }
+        }
+
+        return new CloudFrontPlan(config, program, functionName, Tags(serviceId, spec));
+    }
+
+    private void Domains(ServiceSpec spec, DistributionConfig config, List<ValidationProblem> problems)
+    {
+        var needsCertificate = false;
+        for (var i = 0; i < spec.Domains.Count; i++)
+        {
+            var domain = spec.Domains[i];
+            if (domain.Protocol == DomainProtocol.Https && domain.Certificate == CertificateKind.Shared)
+            {
+                // Served on the distribution's own *.cloudfront.net name with CloudFront's certificate; not an alias.
+                continue;
+            }
+
+            if (domain.Protocol == DomainProtocol.Https)
+            {
+                needsCertificate = true;
+                if (string.IsNullOrWhiteSpace(_options.AcmCertificateArn))
+                {
+                    problems.Add(new ValidationProblem($"/domains/{i}/certificate", $"HTTPS domain '{domain.Domain}' needs a certificate, but no ACM certificate ARN is configured (CloudFrontCdnProviderOptions.AcmCertificateArn)."));
+                }
+            }
+
+            config.Aliases.Add(domain.Domain);
+        }
+
+        if (config.Aliases.Count > MaxAliases)
+        {
+            problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}."));
+        }
+
+        config.ViewerCertificate = needsCertificate && !string.IsNullOrWhiteSpace(_options.AcmCertificateArn)
+            ? new ViewerCertificate { AcmCertificateArn = _options.AcmCertificateArn.Trim(), SslSupportMethod = "sni-only", MinimumProtocolVersion = _options.MinimumProtocolVersion }
+            : new ViewerCertificate { CloudFrontDefaultCertificate = true, MinimumProtocolVersion = "TLSv1" };
+    }
+
+    private static string ViewerProtocolPolicy(ServiceSpec spec) =>
+        spec.Domains.Count > 0 && spec.Domains.All(d => d.Protocol == DomainProtocol.Https) ? "redirect-to-https" : "allow-all";
+
+    private void Origins(ServiceSpec spec, DistributionConfig config, List<ValidationProblem> problems)
+    {
+        for (var i = 0; i < spec.Origins.Count; i++)
+        {
+            var origin = spec.Origins[i];
+            var host = origin.Origin.Trim('[', ']');
+            if (IPAddress.TryParse(host, out _))
+            {
+                problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address."));
+            }
+
+            if (origin.HostHeaderType == HostHeaderType.Custom ||
+                (origin.HostHeaderType == HostHeaderType.Origin && origin.HostHeaderValue is { } value && !string.Equals(value, host, StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add(new ValidationProblem($"/origins/{i}/hostheadervalue", "CloudFront sends either the viewer's host or the origin's own name as Host; a custom host header is not supported."));
+            }
+
+            config.Origins.Add(new CfOrigin
+            {
+                Id = OriginId(i),
+                DomainName = host,
+                HttpPort = origin.Ssl ? 80 : origin.Port,
+                HttpsPort = origin.Ssl ? origin.Port : 443,
+                ProtocolPolicy = origin.Ssl ? "https-only" : "http-only",
+            });
+        }
+
+        // Path → origin: the origin whose rule names the path, else the one whose rule covers it, else the first.
+        var caching = spec.Caching ?? [];
+        var catchAllTtl = caching.FirstOrDefault(c => c.Rules.Count == 0 || c.Rules.Any(r => CapabilityChecker.IsCatchAll(r.RequestUrl)))?.Ttl;
+        var paths = new List<string>();
+        foreach (var path in spec.Origins.Skip(1).SelectMany(o => o.Rules).Concat(spec.Origins.Take(1).SelectMany(o => o.Rules)).Concat(caching.SelectMany(c => c.Rules)).Select(r => r.RequestUrl))
+        {
+            if (!CapabilityChecker.IsCatchAll(path) && !paths.Contains(path, StringComparer.Ordinal))
+            {
+                paths.Add(path);
+            }
+        }
+
+        var policy = ViewerProtocolPolicy(spec);
+        config.DefaultCacheBehavior = Behavior(null, 0, catchAllTtl, spec, policy);
+        foreach (var path in paths.OrderByDescending(Specificity))
+        {
+            if (path.Contains('?', StringComparison.Ordinal) || path.Length > 255)
+            {
+                problems.Add(new ValidationProblem("/origins", $"Path '{path}' cannot be a CloudFront path pattern ('?' is a wildcard there; at most 255 characters)."));
+                continue;
+            }
+
+            var originIndex = Owner(spec.Origins.Select(o => o.Rules.Select(r => r.RequestUrl)).ToList(), path) ?? 0;
+            var ttlIndex = Owner(caching.Select(c => c.Rules.Select(r => r.RequestUrl)).ToList(), path);
+            var ttl = ttlIndex is { } t ? caching[t].Ttl : catchAllTtl;
+            config.CacheBehaviors.Add(Behavior(path.StartsWith('/') ? path : "/" + path, originIndex, ttl, spec, policy));
+        }
+
+        if (config.CacheBehaviors.Count > MaxBehaviors)
+        {
+            problems.Add(new ValidationProblem("", $"The spec needs {config.CacheBehaviors.Count} cache behaviours (one per distinct path); a distribution allows at most {MaxBehaviors}."));
+        }
+    }
+
+    private static CacheBehavior Behavior(string? pattern, int originIndex, int? ttl, ServiceSpec spec, string policy)
+    {
+        var behavior = new CacheBehavior
+        {
+            PathPattern = pattern,
+            TargetOriginId = OriginId(originIndex),
+            ViewerProtocolPolicy = policy,
+            MinTtl = 0,
+            DefaultTtl = ttl ?? DefaultTtl,
+            MaxTtl = ttl is { } t ? Math.Max(t, MaxTtl) : MaxTtl,
+        };
+        if (originIndex < spec.Origins.Count && spec.Origins[originIndex].HostHeaderType == HostHeaderType.Domain)
+        {
+            behavior.ForwardedHeaders.Add("Host");
+        }
+
+        return behavior;
+    }
+
+    /// <summary>The index of the rule set that names the path exactly, else the one with the most specific pattern covering it.</summary>
+    private static int? Owner(IReadOnlyList<IEnumerable<string>> ruleSets, string path)
+    {
+        for (var i = 0; i < ruleSets.Count; i++)
+        {
+            if (ruleSets[i].Contains(path, StringComparer.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        int? best = null;
+        var bestSpecificity = -1;
+        for (var i = 0; i < ruleSets.Count; i++)
+        {
+            foreach (var pattern in ruleSets[i])
+            {
+                if (!CapabilityChecker.IsCatchAll(pattern) && Covers(pattern, path) && Specificity(pattern) > bestSpecificity)
+                {
+                    best = i;
+                    bestSpecificity = Specificity(pattern);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Whether every URL matching <paramref name="path"/> also matches the glob <paramref name="pattern"/> (checked on the pattern text).</summary>
+    private static bool Covers(string pattern, string path) =>
+        System.Text.RegularExpressions.Regex.IsMatch(path, "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$");
+
+    private static int Specificity(string path) => path.Count(c => c != '*');
+
+    private RestrictionProgram? Restrictions(ServiceSpec spec, DistributionConfig config, List<ValidationProblem> problems)
+    {
+        var groups = new List<RestrictionGroup>();
+        var whitelist = new List<string>();
+        var blacklist = new List<string>();
+        for (var i = 0; i < spec.Restrictions.Count; i++)
+        {
+            var restriction = spec.Restrictions[i];
+            var access = restriction.Access == RestrictionAccess.Whitelist ? "whitelist" : "blacklist";
+            for (var j = 0; j < restriction.Rules.Count; j++)
+            {
+                var rule = restriction.Rules[j];
+                if (rule.Kind is not { } kind || rule.Value is not { } value)
+                {
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip."));
+                    continue;
+                }
+
+                var path = rule.RequestUrl ?? "/*";
+                if (kind == RestrictionKind.Geography)
+                {
+                    if (!CapabilityChecker.IsCatchAll(path))
+                    {
+                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/request_url", "CloudFront restricts geography for a whole distribution; a geography rule on a path other than '/*' is not supported."));
+                        continue;
+                    }
+
+                    if (_resolveGeography(value.Trim()) is not { Count: > 0 } codes)
+                    {
+                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography."));
+                        continue;
+                    }
+
+                    var target = restriction.Access == RestrictionAccess.Whitelist ? whitelist : blacklist;
+                    target.AddRange(codes.Where(c => !target.Contains(c, StringComparer.Ordinal)));
+                    continue;
+                }
+
+                string entry;
+                string kindName;
+                if (kind == RestrictionKind.Referrer)
+                {
+                    entry = value.Trim().ToLowerInvariant();
+                    kindName = "referrer";
+                }
+                else if (Network(value) is { } network)
+                {
+                    entry = network;
+                    kindName = "client_ip";
+                }
+                else
+                {
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network."));
+                    continue;
+                }
+
+                var index = groups.FindIndex(g => g.Kind == kindName && g.Access == access && g.Path == path);
+                if (index < 0)
+                {
+                    groups.Add(new RestrictionGroup(kindName, access, path, CapabilityChecker.IsCatchAll(path) ? null : ViewerRequestFunction.PathRegex(path.StartsWith('/') ? path : "/" + path), [entry]));
+                }
+                else if (!groups[index].Values.Contains(entry, StringComparer.Ordinal))
+                {
+                    groups[index] = groups[index] with { Values = [.. groups[index].Values, entry] };
+                }
+            }
+        }
+
+        if (whitelist.Count > 0)
+        {
+            // Allowed: on the whitelist and not on the blacklist (the composite's deny-if-any semantics).
+            var allowed = whitelist.Where(c => !blacklist.Contains(c, StringComparer.Ordinal)).ToList();
+            if (allowed.Count == 0)
+            {
+                problems.Add(new ValidationProblem("/restrictions", "The geography blacklist removes every whitelisted country; nothing would be served."));
+            }
+
+            config.GeoRestriction = new GeoRestriction { RestrictionType = "whitelist", Locations = allowed };
+        }
+        else
+        {
+            config.GeoRestriction = blacklist.Count > 0
+                ? new GeoRestriction { RestrictionType = "blacklist", Locations = blacklist }
+                : new GeoRestriction { RestrictionType = "none" };
+        }
+
+        return groups.Count == 0 ? null : new RestrictionProgram(groups);
+    }
+
+    /// <summary>Canonical <c>address/prefix</c> of an IP or network; null when invalid.</summary>
+    public static string? Network(string value)
+    {
+        var text = value.Trim();
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!IPAddress.TryParse(slash < 0 ? text : text[..slash], out var ip))
+        {
+            return null;
+        }
+
+        var max = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = max;
+        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > max))
+        {
+            return null;
+        }
+
+        return ip + "/" + prefix.ToString(CultureInfo.InvariantCulture);
+    }
+
+    // ------------------------------------------------------------------ manifest tags
+
+    /// <summary>The tags of a distribution: the service id and the spec, deflated and base64-encoded in 256-character values.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Tags(string serviceId, ServiceSpec spec)
+    {
+        var tags = new List<KeyValuePair<string, string>>();
+        if (serviceId.Length <= MaxTagValue && serviceId.All(IsTagCharacter))
+        {
+            tags.Add(KeyValuePair.Create(ServiceIdTag, serviceId));
+        }
+
+        var json = Encoding.UTF8.GetBytes(PoppyJson.Serialize(spec));
+        using var buffer = new MemoryStream();
+        using (var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            deflate.Write(json);
+        }
+
+        var encoded = Convert.ToBase64String(buffer.ToArray());
+        var chunks = (encoded.Length + MaxTagValue - 1) / MaxTagValue;
+        if (chunks + tags.Count > MaxTags)
+        {
+            // Too large to keep: read-backs reconstruct the spec from the distribution alone.
+            return tags;
+        }
+
+        for (var i = 0; i < chunks; i++)
+        {
+            tags.Add(KeyValuePair.Create(ManifestTagPrefix + i.ToString("00", CultureInfo.InvariantCulture), encoded.Substring(i * MaxTagValue, Math.Min(MaxTagValue, encoded.Length - (i * MaxTagValue)))));
+        }
+
+        return tags;
+    }
+
+    /// <summary>Reads the spec kept in the tags; null when absent or unreadable.</summary>
+    public static ServiceSpec? ReadManifest(IEnumerable<KeyValuePair<string, string>> tags)
+    {
+        var parts = tags.Where(t => t.Key.StartsWith(ManifestTagPrefix, StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Value).ToList();
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var input = new MemoryStream(Convert.FromBase64String(string.Concat(parts)));
+            using var deflate = new DeflateStream(input, CompressionMode.Decompress);
+            using var reader = new StreamReader(deflate, Encoding.UTF8);
+            return PoppyJson.DeserializeService(reader.ReadToEnd());
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException or CdnValidationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsTagCharacter(char c) => char.IsLetterOrDigit(c) || c is ' ' or '_' or '.' or ':' or '/' or '=' or '+' or '-' or '@';
+
+    // ------------------------------------------------------------------ CloudFront → neutral
+
+    /// <summary>
+    /// Reads a distribution back. When the kept manifest still builds exactly the deployed config (and function),
+    /// the manifest is returned, names and all; otherwise the spec is reconstructed from the distribution with
+    /// stamped names, and <paramref name="drift"/> says what differs.
+    /// </summary>
+    public ServiceSpec Read(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program, List<string> drift)
+    {
+        var config = distribution.Config;
+        if (manifest is not null)
+        {
+            try
+            {
+                var expected = Build(serviceId, manifest, _ => config.DefaultCacheBehavior.FunctionAssociations.FirstOrDefault()?.FunctionArn ?? "");
+                var expectedXml = CloudFrontXml.DistributionConfig(Managed(expected.Config));
+                var actualXml = CloudFrontXml.DistributionConfig(Managed(config));
+                if (expectedXml == actualXml && Equals(expected.Program, program))
+                {
+                    return manifest;
+                }
+
+                drift.Add("the distribution differs from what Poppy configured");
+            }
+            catch (CdnValidationException)
+            {
+                drift.Add("the kept spec no longer translates");
+            }
+        }
+
+        return Reconstruct(serviceId, distribution, manifest, program);
+    }
+
+    /// <summary>The config without the members Poppy does not manage (and with Enabled set), for comparison.</summary>
+    private static DistributionConfig Managed(DistributionConfig c) => new()
+    {
+        CallerReference = c.CallerReference,
+        Aliases = c.Aliases,
+        Origins = c.Origins,
+        DefaultCacheBehavior = c.DefaultCacheBehavior,
+        CacheBehaviors = c.CacheBehaviors,
+        Comment = c.Comment,
+        Enabled = true,
+        ViewerCertificate = c.ViewerCertificate,
+        GeoRestriction = c.GeoRestriction,
+        CacheTagHeaderName = c.CacheTagHeaderName,
+    };
+
+    private static ServiceSpec Reconstruct(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program)
+    {
+        var config = distribution.Config;
+        var https = config.ViewerCertificate is { CloudFrontDefaultCertificate: false };
+        var domains = config.Aliases.Select(a => new DomainSpec(a, https ? DomainProtocol.Https : DomainProtocol.Http, https ? CertificateKind.Custom : null)).ToList();
+        var behaviors = config.CacheBehaviors;
+        var origins = new List<OriginSpec>();
+        for (var i = 0; i < config.Origins.Count; i++)
+        {
+            var o = config.Origins[i];
+            var ssl = o.ProtocolPolicy == "https-only";
+            var rules = behaviors.Where(b => b.TargetOriginId == o.Id && b.PathPattern is not null)
+                .Select((b, k) => new PathRule(string.Create(CultureInfo.InvariantCulture, $"{o.Id}-path-{k}"), b.PathPattern!)).ToList();
+            if (config.DefaultCacheBehavior.TargetOriginId == o.Id)
+            {
+                rules.Insert(0, new PathRule("default", "/*"));
+            }
+
+            var forwardsHost = behaviors.Append(config.DefaultCacheBehavior).Where(b => b.TargetOriginId == o.Id).Any(b => b.ForwardedHeaders.Contains("Host", StringComparer.OrdinalIgnoreCase));
+            origins.Add(new OriginSpec(o.DomainName, ssl ? o.HttpsPort : o.HttpPort, ssl)
+            {
+                Rules = rules,
+                HostHeaderType = forwardsHost ? HostHeaderType.Domain : HostHeaderType.Origin,
+            });
+        }
+
+        var caching = new List<CachingRule>();
+        if (config.DefaultCacheBehavior.DefaultTtl is { } defaultTtl)
+        {
+            caching.Add(new CachingRule("default", (int)Math.Min(defaultTtl, MaxTtl), new PathRule("default", "/*")));
+        }
+
+        caching.AddRange(behaviors.Where(b => b.PathPattern is not null && b.DefaultTtl is not null)
+            .Select((b, k) => new CachingRule(string.Create(CultureInfo.InvariantCulture, $"cache-{k}"), (int)Math.Min(b.DefaultTtl!.Value, MaxTtl), new PathRule(string.Create(CultureInfo.InvariantCulture, $"cache-{k}-path"), b.PathPattern!))));
+
+        var restrictions = new List<Restriction>();
+        if (config.GeoRestriction is { RestrictionType: "whitelist" or "blacklist" } geo && geo.Locations.Count > 0)
+        {
+            restrictions.Add(new Restriction("geography", geo.RestrictionType == "whitelist" ? RestrictionAccess.Whitelist : RestrictionAccess.Blacklist,
+                geo.Locations.Select(l => RestrictionRule.ForGeography(l)).ToList()));
+        }
+
+        if (program is not null)
+        {
+            for (var g = 0; g < program.Groups.Count; g++)
+            {
+                var group = program.Groups[g];
+                restrictions.Add(new Restriction(
+                    string.Create(CultureInfo.InvariantCulture, $"{group.Kind}-{g}"),
+                    group.Access == "whitelist" ? RestrictionAccess.Whitelist : RestrictionAccess.Blacklist,
+                    group.Values.Select(v => group.Kind == "referrer" ? RestrictionRule.ForReferrer(v, group.Path) : RestrictionRule.ForClientIp(v, group.Path)).ToList()));
+            }
+        }
+
+        return new ServiceSpec
+        {
+            Name = manifest?.Name ?? serviceId,
+            FlavorId = manifest?.FlavorId ?? "",
+            Domains = domains,
+            Origins = origins,
+            Caching = caching,
+            Restrictions = restrictions,
+        };
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}
