@@ -225,7 +225,8 @@ internal sealed class CloudFrontTranslator
             ViewerProtocolPolicy = policy,
             MinTtl = 0,
             DefaultTtl = ttl ?? DefaultTtl,
-            MaxTtl = ttl is { } t ? Math.Max(t, MaxTtl) : MaxTtl,
+            // TTL 0 means "do not cache": the maximum goes to 0 too, or an origin's Cache-Control would still cache.
+            MaxTtl = ttl is 0 ? 0 : ttl is { } t ? Math.Max(t, MaxTtl) : MaxTtl,
         };
         if (originIndex < spec.Origins.Count && spec.Origins[originIndex].HostHeaderType == HostHeaderType.Domain)
         {
