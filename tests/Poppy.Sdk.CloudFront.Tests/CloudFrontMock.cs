@@ -19,12 +19,13 @@ internal sealed class CloudFrontMock
     public const string DomainName = "d111111abcdef8.cloudfront.net";
     public const string Arn = "arn:aws:cloudfront::123456789012:distribution/E2QWRUHEXAMPLE";
     public const string ServiceId = "svc-1";
+    public const string AcmArn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
     public const string Ns = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
     public CloudFrontMock(Action<CloudFrontCdnProviderOptions>? configure = null)
     {
         Http.Fallback.ThrowMatchSummary();
-        Options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = Secret, PollingInterval = TimeSpan.FromSeconds(20) };
+        Options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = Secret, PollingInterval = TimeSpan.FromSeconds(20), AcmCertificateArn = AcmArn };
         configure?.Invoke(Options);
         Logger = new FakeLogger<CloudFrontCdnProvider>();
         Provider = new CloudFrontCdnProvider(new HttpClient(Http), Options, Time, Logger);

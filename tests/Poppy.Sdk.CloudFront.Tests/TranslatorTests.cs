@@ -64,14 +64,14 @@ public class TranslatorTests
         { "per-path geography", Specs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] }, "/restrictions/0/rules/0/request_url" },
         { "ip origin", Specs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] }, "/origins/0/origin" },
         { "custom host header", Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")], HostHeaderType = HostHeaderType.Custom, HostHeaderValue = "x.example.com" }] }, "/origins/0/hostheadervalue" },
-        { "https custom without ACM", Specs.Simple with { Domains = [new DomainSpec("www.example.com", DomainProtocol.Https, CertificateKind.Custom)] }, "/domains/0/certificate" },
+        { "alias without ACM", Specs.Simple, "/domains/0/domain" },
     };
 
     [Theory]
     [MemberData(nameof(Unmappable))]
     public void Unmappable_IsRejectedWithItsPath(string what, ServiceSpec spec, string path)
     {
-        var ex = Assert.Throws<CdnValidationException>(() => Build(spec));
+        var ex = Assert.Throws<CdnValidationException>(() => Build(spec, o => o.AcmCertificateArn = what == "alias without ACM" ? null : o.AcmCertificateArn));
         Assert.True(ex.Problems.Any(p => p.Path == path), what + ": " + string.Join("; ", ex.Problems));
     }
 
@@ -91,7 +91,9 @@ public class TranslatorTests
         var spec = Specs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared), new DomainSpec("www.example.com")] };
         var config = Build(spec).Config;
         Assert.Equal(["www.example.com"], config.Aliases);
-        Assert.True(config.ViewerCertificate!.CloudFrontDefaultCertificate);
+        var sharedOnly = Build(spec with { Domains = [spec.Domains[0]] }, o => o.AcmCertificateArn = null).Config;
+        Assert.Empty(sharedOnly.Aliases);
+        Assert.True(sharedOnly.ViewerCertificate!.CloudFrontDefaultCertificate);
     }
 
     [Fact]

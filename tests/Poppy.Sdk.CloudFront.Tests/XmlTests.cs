@@ -34,7 +34,7 @@ public class XmlTests
             + "<CacheBehaviors><Quantity>0</Quantity></CacheBehaviors>"
             + "<Comment>poppy:service_id=svc-1</Comment>"
             + "<Enabled>true</Enabled>"
-            + "<ViewerCertificate><CloudFrontDefaultCertificate>true</CloudFrontDefaultCertificate><MinimumProtocolVersion>TLSv1</MinimumProtocolVersion></ViewerCertificate>"
+            + $"<ViewerCertificate><ACMCertificateArn>{CloudFrontMock.AcmArn}</ACMCertificateArn><SSLSupportMethod>sni-only</SSLSupportMethod><MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>"
             + "<Restrictions><GeoRestriction><RestrictionType>none</RestrictionType><Quantity>0</Quantity></GeoRestriction></Restrictions>"
             + "</DistributionConfig>";
         Assert.Equal(expected, xml);

@@ -120,7 +120,7 @@ internal sealed class CloudFrontTranslator
 
     private void Domains(ServiceSpec spec, DistributionConfig config, List<ValidationProblem> problems)
     {
-        var needsCertificate = false;
+        var acm = string.IsNullOrWhiteSpace(_options.AcmCertificateArn) ? null : _options.AcmCertificateArn.Trim();
         for (var i = 0; i < spec.Domains.Count; i++)
         {
             var domain = spec.Domains[i];
@@ -130,13 +130,10 @@ internal sealed class CloudFrontTranslator
                 continue;
             }
 
-            if (domain.Protocol == DomainProtocol.Https)
+            // Since 2019 CloudFront accepts an alternate domain name only with a certificate that covers it, HTTP or not.
+            if (acm is null)
             {
-                needsCertificate = true;
-                if (string.IsNullOrWhiteSpace(_options.AcmCertificateArn))
-                {
-                    problems.Add(new ValidationProblem($"/domains/{i}/certificate", $"HTTPS domain '{domain.Domain}' needs a certificate, but no ACM certificate ARN is configured (CloudFrontCdnProviderOptions.AcmCertificateArn)."));
-                }
+                problems.Add(new ValidationProblem($"/domains/{i}/domain", $"CloudFront serves '{domain.Domain}' only with a certificate covering it (even over HTTP); set CloudFrontCdnProviderOptions.AcmCertificateArn to an ACM certificate in us-east-1 that covers the service's domains, or use a shared HTTPS domain."));
             }
 
             config.Aliases.Add(domain.Domain);
@@ -147,8 +144,8 @@ internal sealed class CloudFrontTranslator
             problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}."));
         }
 
-        config.ViewerCertificate = needsCertificate && !string.IsNullOrWhiteSpace(_options.AcmCertificateArn)
-            ? new ViewerCertificate { AcmCertificateArn = _options.AcmCertificateArn.Trim(), SslSupportMethod = "sni-only", MinimumProtocolVersion = _options.MinimumProtocolVersion }
+        config.ViewerCertificate = config.Aliases.Count > 0 && acm is not null
+            ? new ViewerCertificate { AcmCertificateArn = acm, SslSupportMethod = "sni-only", MinimumProtocolVersion = _options.MinimumProtocolVersion }
             : new ViewerCertificate { CloudFrontDefaultCertificate = true, MinimumProtocolVersion = "TLSv1" };
     }
 
@@ -488,7 +485,8 @@ internal sealed class CloudFrontTranslator
     private static ServiceSpec Reconstruct(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program)
     {
         var config = distribution.Config;
-        var https = config.ViewerCertificate is { CloudFrontDefaultCertificate: false };
+        // Every alias carries the ACM certificate, so only the viewer protocol policy tells HTTPS-only services apart.
+        var https = config.DefaultCacheBehavior.ViewerProtocolPolicy != "allow-all";
         var domains = config.Aliases.Select(a => new DomainSpec(a, https ? DomainProtocol.Https : DomainProtocol.Http, https ? CertificateKind.Custom : null)).ToList();
         var behaviors = config.CacheBehaviors;
         var origins = new List<OriginSpec>();
