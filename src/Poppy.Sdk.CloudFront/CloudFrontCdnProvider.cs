@@ -33,6 +33,7 @@ namespace Poppy.Sdk.CloudFront;
 public class CloudFrontCdnProvider : ICdnProvider
 {
     private const int ListPageSize = 100;
+    private const string StageTag = "poppy:stage";
     private const int MaxPathsPerBatch = 3000;
     private const int MaxWildcardsPerBatch = 15;
 
@@ -95,7 +96,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         Distribution distribution;
         try
         {
-            distribution = (await _api.CreateDistributionAsync(plan.Config, plan.Tags, cancellationToken).ConfigureAwait(false)).Value;
+            distribution = (await _api.CreateDistributionAsync(plan.Config, WithStage(plan.Tags, "created"), cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "DistributionAlreadyExists")
         {
@@ -103,7 +104,7 @@ public class CloudFrontCdnProvider : ICdnProvider
             var existingId = ExistingId(ex.Message) ?? (await FindByStampAsync(serviceId, cancellationToken).ConfigureAwait(false))?.Id
                 ?? throw new CdnRequestFailedException(Name, $"CloudFront says a distribution with caller reference '{serviceId}' exists, but none is stamped for this service.", 409, CdnErrorCode.Conflict, false, ex.VendorErrorCode, ex.RequestId, ex);
             Log.Converging(_logger, serviceId, existingId);
-            distribution = await ApplyAsync(serviceId, existingId, plan, cancellationToken).ConfigureAwait(false);
+            distribution = await ApplyAsync(serviceId, existingId, plan, "created", cancellationToken).ConfigureAwait(false);
         }
 
         Log.Submitted(_logger, serviceId, distribution.Id, distribution.Status);
@@ -118,7 +119,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         var (normalized, plan) = Prepare(service.ServiceId, spec, ValidationMode.Update);
         var found = await FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw NotFound(service.ServiceId);
         plan = await WithFunctionAsync(service.ServiceId, plan, cancellationToken).ConfigureAwait(false);
-        var distribution = await ApplyAsync(service.ServiceId, found.Id, plan, cancellationToken).ConfigureAwait(false);
+        var distribution = await ApplyAsync(service.ServiceId, found.Id, plan, "updated", cancellationToken).ConfigureAwait(false);
         Log.Submitted(_logger, service.ServiceId, distribution.Id, distribution.Status);
         return DeploymentOperation("update", service.ServiceId, distribution, normalized);
     }
@@ -392,7 +393,7 @@ public class CloudFrontCdnProvider : ICdnProvider
     }
 
     /// <summary>Replaces an existing distribution's config with the plan (If-Match; one re-read on 412), keeping members Poppy does not manage, and refreshes the manifest tags.</summary>
-    private async Task<Distribution> ApplyAsync(string serviceId, string distributionId, CloudFrontPlan plan, CancellationToken cancellationToken)
+    private async Task<Distribution> ApplyAsync(string serviceId, string distributionId, CloudFrontPlan plan, string stage, CancellationToken cancellationToken)
     {
         Distribution? updated = null;
         for (var attempt = 0; updated is null; attempt++)
@@ -417,7 +418,7 @@ public class CloudFrontCdnProvider : ICdnProvider
             }
         }
 
-        await RetagAsync(updated.Arn, plan.Tags, cancellationToken).ConfigureAwait(false);
+        await RetagAsync(updated.Arn, WithStage(plan.Tags, stage), cancellationToken).ConfigureAwait(false);
         if (plan.Program is null)
         {
             await DeleteFunctionAsync(serviceId, cancellationToken).ConfigureAwait(false);
@@ -622,7 +623,9 @@ public class CloudFrontCdnProvider : ICdnProvider
         }
 
         var status = distribution.Status == "Deployed" ? ProviderStatus.Deployed
-            : distribution.Config.Enabled ? ProviderStatus.UpdateInProgress : ProviderStatus.DeleteInProgress;
+            : !distribution.Config.Enabled ? ProviderStatus.DeleteInProgress
+            : tags.Any(t => t.Key == StageTag && t.Value == "created") ? ProviderStatus.CreateInProgress
+            : ProviderStatus.UpdateInProgress;
         return new ProviderService { Details = Details(serviceId, distribution, spec.Domains, status), Spec = spec };
     }
 
@@ -749,6 +752,10 @@ public class CloudFrontCdnProvider : ICdnProvider
         var text = distributionId + "\n" + minute.ToString(CultureInfo.InvariantCulture) + "\n" + string.Join("\n", paths);
         return "poppy-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..40];
     }
+
+    /// <summary>The tags plus <c>poppy:stage</c> (<c>created</c> or <c>updated</c>), which tells a first deployment from a later one while in progress.</summary>
+    private static List<KeyValuePair<string, string>> WithStage(IReadOnlyList<KeyValuePair<string, string>> tags, string stage) =>
+        [.. tags, KeyValuePair.Create(StageTag, stage)];
 
     private static string? ExistingId(string message) =>
         Regex.Match(message, "Already exists: ([A-Z0-9]+)") is { Success: true } m ? m.Groups[1].Value : null;

@@ -19,7 +19,7 @@ public class ProviderTests
         var config = mock.ConfigXml(Specs.Simple);
         var expectedBody = CloudFrontXml.DistributionConfigWithTags(
             CloudFrontXml.ReadDistributionConfig(CloudFrontXml.Root(config, "DistributionConfig")),
-            CloudFrontTranslator.Tags(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Simple)));
+            [.. CloudFrontTranslator.Tags(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Simple)), KeyValuePair.Create("poppy:stage", "created")]);
         mock.Expect(HttpMethod.Post, "distribution?WithTags")
             .With(r => r.Content!.Headers.ContentType!.MediaType == "text/xml" && ReadBody(r) == expectedBody)
             .Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "InProgress"), HttpStatusCode.Created, "E1TAG"));
