@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
 namespace Poppy.Sdk.Emulator;
@@ -27,6 +28,7 @@ public sealed class CdnEmulator : IAsyncDisposable
         BaseUrl = baseUrl;
         Options = options;
         Fastly = new FastlyEmulator(options.Fastly, options.TimeProvider, options.Seed);
+        CloudFront = new CloudFrontEmulator(options.CloudFront, options.TimeProvider, options.Seed, () => options.DeployDelay);
     }
 
     /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
@@ -37,6 +39,9 @@ public sealed class CdnEmulator : IAsyncDisposable
 
     /// <summary>The emulated Fastly API: credentials, inspection, faults.</summary>
     public FastlyEmulator Fastly { get; }
+
+    /// <summary>The emulated Amazon CloudFront API: credentials, inspection, faults.</summary>
+    public CloudFrontEmulator CloudFront { get; }
 
     /// <summary>Starts an emulator on 127.0.0.1.</summary>
     /// <param name="options">Options; defaults when null (a free port).</param>
@@ -72,6 +77,7 @@ public sealed class CdnEmulator : IAsyncDisposable
     public IReadOnlyList<string> DescribeVendors() =>
     [
         $"fastly base_url={BaseUrl.ToString().TrimEnd('/')} api_key={Fastly.ApiKey}",
+        $"cloudfront base_url={BaseUrl.ToString().TrimEnd('/')} access_key_id={CloudFront.AccessKeyId} secret_access_key={CloudFront.SecretAccessKey}",
     ];
 
     /// <summary>Stops the emulator.</summary>
@@ -87,6 +93,12 @@ public sealed class CdnEmulator : IAsyncDisposable
         if (FastlyEmulator.Owns(context.Request.Path))
         {
             await Fastly.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (CloudFrontEmulator.Owns(context.Request.Path))
+        {
+            await CloudFront.HandleAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
 namespace Poppy.Sdk.Emulator;
@@ -12,7 +13,7 @@ public sealed class CdnEmulatorOptions
     /// <summary>The clock delays, deployments and rate-limit windows run on. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>How long asynchronous deployments take (vendors that have them). Default 10 s.</summary>
+    /// <summary>How long asynchronous deployments take (vendors that have them; CloudFront's <c>InProgress</c> → <c>Deployed</c>). Default 10 s.</summary>
     public TimeSpan DeployDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The seed of the fault dice (error rates). Default 1.</summary>
@@ -20,6 +21,9 @@ public sealed class CdnEmulatorOptions
 
     /// <summary>The emulated Fastly API.</summary>
     public FastlyEmulatorOptions Fastly { get; set; } = new();
+
+    /// <summary>The emulated Amazon CloudFront API.</summary>
+    public CloudFrontEmulatorOptions CloudFront { get; set; } = new();
 
     /// <summary>Logging for the host; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }

@@ -10,13 +10,23 @@ public static class EmulatorCommandLine
         Usage: dotnet run --project src/Poppy.Sdk.Emulator -- [options]
 
           --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
-          --deploy-delay SECONDS   How long asynchronous deployments take (default 10).
+          --deploy-delay SECONDS   How long asynchronous deployments take (default 10), such as
+                                   CloudFront's InProgress -> Deployed.
           --fastly-key KEY         The Fastly API token to accept (default emulator-fastly-key).
+          --cloudfront-access-key-id ID
+                                   The AWS access key id CloudFront requests are signed with
+                                   (default AKIDPOPPYEMULATOR).
+          --cloudfront-secret-access-key SECRET
+                                   The AWS secret access key Signature V4 is verified with
+                                   (default emulator-cloudfront-secret-access-key).
+          --cloudfront-invalidation-delay SECONDS
+                                   How long CloudFront invalidations take (default 30).
           --seed N                 Seed of the fault dice (default 1).
           -h, --help               Show this help.
 
         On start it prints one line per vendor: the vendor, then name=value pairs, e.g.
           fastly base_url=http://127.0.0.1:5080 api_key=emulator-fastly-key
+          cloudfront base_url=http://127.0.0.1:5080 access_key_id=AKIDPOPPYEMULATOR secret_access_key=emulator-cloudfront-secret-access-key
         """;
 
     /// <summary>Parses arguments into options.</summary>
@@ -55,6 +65,15 @@ public static class EmulatorCommandLine
                 case "--fastly-key" when !string.IsNullOrWhiteSpace(value):
                     options.Fastly.ApiKey = value;
                     break;
+                case "--cloudfront-access-key-id" when IsToken(value):
+                    options.CloudFront.AccessKeyId = value;
+                    break;
+                case "--cloudfront-secret-access-key" when IsToken(value):
+                    options.CloudFront.SecretAccessKey = value;
+                    break;
+                case "--cloudfront-invalidation-delay" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var invalidationSeconds) && invalidationSeconds >= 0:
+                    options.CloudFront.InvalidationDelay = TimeSpan.FromSeconds(invalidationSeconds);
+                    break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options.Seed = seed;
                     break;
@@ -66,4 +85,7 @@ public static class EmulatorCommandLine
 
         return true;
     }
+
+    /// <summary>A credential value: not blank and without white space (the vendor lines are split on spaces).</summary>
+    private static bool IsToken(string value) => value.Length > 0 && !value.Any(char.IsWhiteSpace);
 }

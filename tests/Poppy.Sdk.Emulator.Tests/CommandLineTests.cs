@@ -21,6 +21,23 @@ public sealed class CommandLineTests
 
         Assert.Equal(5080, options.Port);
         Assert.Equal("emulator-fastly-key", options.Fastly.ApiKey);
+        Assert.Equal("AKIDPOPPYEMULATOR", options.CloudFront.AccessKeyId);
+        Assert.Equal("emulator-cloudfront-secret-access-key", options.CloudFront.SecretAccessKey);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.CloudFront.InvalidationDelay);
+    }
+
+    [Fact]
+    public void TryParse_CloudFrontOptions_AreApplied()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(
+            ["--cloudfront-access-key-id", "AKIDOTHER", "--cloudfront-secret-access-key", "s3cr3t/+x", "--cloudfront-invalidation-delay", "0"],
+            out var options,
+            out var error));
+
+        Assert.Null(error);
+        Assert.Equal("AKIDOTHER", options.CloudFront.AccessKeyId);
+        Assert.Equal("s3cr3t/+x", options.CloudFront.SecretAccessKey);
+        Assert.Equal(TimeSpan.Zero, options.CloudFront.InvalidationDelay);
     }
 
     [Theory]
@@ -28,6 +45,9 @@ public sealed class CommandLineTests
     [InlineData("--port", "70000")]
     [InlineData("--frob", "1")]
     [InlineData("--port")]
+    [InlineData("--cloudfront-secret-access-key", "has space")]
+    [InlineData("--cloudfront-access-key-id", "")]
+    [InlineData("--cloudfront-invalidation-delay", "-1")]
     public void TryParse_BadArguments_ReportError(params string[] args)
     {
         Assert.False(EmulatorCommandLine.TryParse(args, out _, out var error));
@@ -46,10 +66,16 @@ public sealed class CommandLineTests
     [Fact]
     public async Task DescribeVendors_PrintsScriptableLinePerVendor()
     {
-        await using var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { ApiKey = "secret-for-test" } });
+        await using var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions
+        {
+            Fastly = { ApiKey = "secret-for-test" },
+            CloudFront = { AccessKeyId = "AKIDTEST", SecretAccessKey = "cf-secret" },
+        });
 
-        var line = Assert.Single(emulator.DescribeVendors());
+        var lines = emulator.DescribeVendors();
 
-        Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_key=secret-for-test$", line);
+        Assert.Equal(2, lines.Count);
+        Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_key=secret-for-test$", lines[0]);
+        Assert.Equal($"cloudfront base_url={emulator.BaseUrl.ToString().TrimEnd('/')} access_key_id=AKIDTEST secret_access_key=cf-secret", lines[1]);
     }
 }
