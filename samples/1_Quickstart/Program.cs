@@ -1,8 +1,9 @@
 // Poppy.Sdk quickstart: describe a CDN service once, provision it on several providers, purge it,
-// watch a failover, and clean up. It needs no credentials: Fastly is the local emulator (real HTTP,
-// Fastly's wire protocol), and edge-a / edge-b are in-memory CDNs that behave like asynchronous
-// vendors (they take a few seconds to "deploy"). Set Fastly:ApiToken (user secrets, environment
-// variable Fastly__ApiToken) to provision on the real Fastly instead.
+// watch a failover, and clean up. It needs no credentials: Fastly and CloudFront are the local
+// emulator (real HTTP, each vendor's wire protocol, SigV4 for CloudFront), and edge-a / edge-b are
+// in-memory CDNs that behave like asynchronous vendors (they take a few seconds to "deploy"). Set
+// Fastly:ApiToken, or CloudFront:AccessKeyId + CloudFront:SecretAccessKey + CloudFront:AcmCertificateArn
+// (user secrets, or environment variables such as Fastly__ApiToken) to use the real APIs instead.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,14 +16,17 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
 
 // 1. Register Poppy. Flavors come from appsettings.json ("Poppy" section):
-//    "global"    mirrors a service on fastly, edge-a and edge-b;
+//    "global"    mirrors a service on fastly, cloudfront and edge-a;
 //    "resilient" places it on edge-a, or on edge-b when edge-a is down.
-//    Without Fastly credentials, Fastly is the emulator, started here on 127.0.0.1.
-await using var emulator = builder.Configuration["Fastly:ApiToken"] is null ? await CdnEmulator.StartAsync() : null;
+//    Without credentials, Fastly and CloudFront are the emulator, started here on 127.0.0.1
+//    (CloudFront "deploys" in 3 seconds there; the real one takes minutes).
+var realFastly = builder.Configuration["Fastly:ApiToken"] is not null;
+var realCloudFront = builder.Configuration["CloudFront:AccessKeyId"] is not null;
+await using var emulator = realFastly && realCloudFront ? null : await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.FromSeconds(3) });
 var poppy = builder.Services.AddPoppy(builder.Configuration)
     .AddInMemoryProvider("edge-a", o => o.DeploymentDelay = TimeSpan.FromSeconds(3))
     .AddInMemoryProvider("edge-b", o => o.DeploymentDelay = TimeSpan.FromSeconds(2));
-if (emulator is null)
+if (realFastly)
 {
     poppy.AddFastly(builder.Configuration.GetSection("Fastly"));
 }
@@ -30,10 +34,29 @@ else
 {
     poppy.AddFastly("fastly", o =>
     {
-        o.BaseAddress = emulator.BaseUrl;
+        o.BaseAddress = emulator!.BaseUrl;
         o.ApiToken = emulator.Fastly.ApiKey;
     });
-    Console.WriteLine($"Fastly: the emulator at {emulator.BaseUrl} (set Fastly:ApiToken to use the real API).");
+    Console.WriteLine($"Fastly: the emulator at {emulator!.BaseUrl} (set Fastly:ApiToken to use the real API).");
+}
+
+if (realCloudFront)
+{
+    poppy.AddCloudFront(builder.Configuration.GetSection("CloudFront"));
+}
+else
+{
+    poppy.AddCloudFront("cloudfront", o =>
+    {
+        o.BaseAddress = emulator!.BaseUrl;
+        o.AccessKeyId = emulator.CloudFront.Options.AccessKeyId;
+        o.SecretAccessKey = emulator.CloudFront.Options.SecretAccessKey;
+        // CloudFront serves alternate domain names only with a certificate covering them; the emulator accepts any ACM ARN.
+        o.AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/quickstart";
+        o.CacheTagHeaderName = "Cache-Tag";
+        o.PollingInterval = TimeSpan.FromSeconds(1);
+    });
+    Console.WriteLine($"CloudFront: the emulator at {emulator!.BaseUrl} (set CloudFront:AccessKeyId and friends to use the real API).");
 }
 
 using var host = builder.Build();
@@ -57,7 +80,7 @@ if (!validation.IsValid)
 Console.WriteLine($"  '{spec.Name}': {spec.Domains.Count} domains, {spec.Origins.Count} origins, {spec.Caching!.Count} caching rules — valid.");
 
 // 3. Create it on the mirror flavor and show progress until every provider has deployed it.
-Step("Create on flavor 'global' (mirror: fastly + edge-a + edge-b, in parallel)");
+Step("Create on flavor 'global' (mirror: fastly + cloudfront + edge-a, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
 PrintStatus(service!);
