@@ -1,10 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 using Poppy.Sdk;
+using Poppy.Sdk.Internal;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.CloudFront.Internal;
 
@@ -54,44 +52,15 @@ public static class CloudFrontPoppyBuilderExtensions
         return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
     }
 
-    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(CdnProviderRegistration) && d.ImplementationInstance is CdnProviderRegistration r && r.Name == name))
-        {
-            return builder;
-        }
-
-        var options = services.AddOptions<CloudFrontCdnProviderOptions>(name);
-        configure(options);
-        options.PostConfigure(o => o.Name = name).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudFrontCdnProviderOptions>, CloudFrontCdnProviderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        var clientName = HttpClientNamePrefix + name;
-        services.AddHttpClient(clientName)
-            // The factory's default request logging puts header values (the Authorization signature, the session
-            // token) in the structured log state; the provider logs its calls itself, without headers.
-            .RemoveAllLoggers()
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.Retry.ShouldHandle = static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception);
-                // Circuit breaking lives in the composite client (one breaker per provider), not per HTTP attempt.
-                resilience.CircuitBreaker.ShouldHandle = static _ => PredicateResult.False();
-            });
-        return builder.AddProvider(name, sp => new CloudFrontCdnProvider(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
-            sp.GetRequiredService<IOptionsMonitor<CloudFrontCdnProviderOptions>>().Get(name),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<CloudFrontCdnProvider>>()));
-    }
-
-    private sealed class CloudFrontCdnProviderOptionsValidator : IValidateOptions<CloudFrontCdnProviderOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, CloudFrontCdnProviderOptions options)
-        {
-            var problems = options.Validate();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
+    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure) =>
+        HttpProviderRegistration.Add(
+            builder,
+            name,
+            HttpClientNamePrefix + name,
+            configure,
+            static (o, n) => o.Name = n,
+            static o => o.Validate(),
+            static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception),
+            authHandler: null, // requests are signed (SigV4) by the provider itself, over the exact bytes sent
+            static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>()));
 }

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Poppy.Sdk;
+using Poppy.Sdk.Internal;
 using Poppy.Sdk.Fastly;
 using Poppy.Sdk.Fastly.Internal;
 
@@ -53,49 +53,16 @@ public static class FastlyPoppyBuilderExtensions
         return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
     }
 
-    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(CdnProviderRegistration) && d.ImplementationInstance is CdnProviderRegistration r && r.Name == name))
-        {
-            return builder;
-        }
-
-        var options = services.AddOptions<FastlyCdnProviderOptions>(name);
-        configure(options);
-        options.PostConfigure(o => o.Name = name).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FastlyCdnProviderOptions>, FastlyCdnProviderOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-
-        var clientName = HttpClientNamePrefix + name;
-        services.AddHttpClient(clientName)
-            // The factory's default request logging puts header values (the token) in the structured log
-            // state even when the message redacts them; the provider logs its calls itself, without headers.
-            .RemoveAllLoggers()
-            .AddHttpMessageHandler(sp => new FastlyAuthHandler(() => sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get(name).ApiToken))
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.Retry.ShouldHandle = static args => ValueTask.FromResult(
-                    FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception));
-
-                // Circuit breaking lives in the composite client (one breaker per provider), not per HTTP attempt.
-                resilience.CircuitBreaker.ShouldHandle = static _ => PredicateResult.False();
-            });
-
-        return builder.AddProvider(name, sp => new FastlyCdnProvider(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
-            sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get(name),
-            sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<FastlyCdnProvider>>()));
-    }
-
-    private sealed class FastlyCdnProviderOptionsValidator : IValidateOptions<FastlyCdnProviderOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, FastlyCdnProviderOptions options)
-        {
-            var problems = options.Validate();
-            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
-        }
-    }
+    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
+        HttpProviderRegistration.Add(
+            builder,
+            name,
+            HttpClientNamePrefix + name,
+            configure,
+            static (o, n) => o.Name = n,
+            static o => o.Validate(),
+            static args => ValueTask.FromResult(
+                FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
+            sp => new FastlyAuthHandler(() => sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get(name).ApiToken),
+            static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>()));
 }
