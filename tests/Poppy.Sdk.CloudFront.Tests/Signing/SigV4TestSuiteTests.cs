@@ -4,7 +4,7 @@ using Poppy.Sdk.CloudFront.Internal.Signing;
 
 namespace Poppy.Sdk.CloudFront.Tests.Signing;
 
-/// <summary>Every case of AWS's official Signature Version 4 test suite, read from ../shared/vectors at test time.</summary>
+/// <summary>Every case of AWS's official Signature Version 4 test suite, read at test time from the repository's own copy under tests/vectors.</summary>
 public sealed class SigV4TestSuiteTests
 {
     private static readonly AwsCredentials SuiteCredentials = new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
@@ -117,10 +117,10 @@ public sealed class SigV4TestSuiteTests
             dir = dir.Parent;
         }
 
-        var root = dir is null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors", "aws-sig-v4-test-suite"));
+        var root = dir is null ? null : Path.GetFullPath(Path.Combine(dir.FullName, "tests", "vectors", "aws-sig-v4-test-suite"));
         if (root is null || !Directory.Exists(root))
         {
-            throw new DirectoryNotFoundException("The AWS SigV4 test suite was not found at ../shared/vectors/aws-sig-v4-test-suite beside the repository root.");
+            throw new DirectoryNotFoundException("The AWS SigV4 test suite was not found at tests/vectors/aws-sig-v4-test-suite in the repository.");
         }
 
         return root;
