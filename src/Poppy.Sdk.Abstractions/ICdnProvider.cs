@@ -25,6 +25,18 @@ public interface ICdnProvider
     CdnCapabilities Capabilities { get; }
 
     /// <summary>
+    /// Works out offline — synchronously, with no I/O — what this provider would do with a spec: it runs the
+    /// provider's translator and returns either every problem it would raise (path, this provider, message, and
+    /// the option or capability to change) or the vendor-native payloads it would send, with a one-line summary.
+    /// The composite client's <c>Validate</c> runs it for every provider a spec can land on, and create and
+    /// update run it before any vendor call, so a spec whose plan is valid never fails on the vendor for a reason
+    /// knowable offline. Providers derive their vendor calls from this same translation.
+    /// </summary>
+    /// <param name="spec">A validated, normalised spec (see <see cref="Validation.ServiceSpecValidator"/>).</param>
+    /// <returns>The plan.</returns>
+    ProviderPlan PlanService(ServiceSpec spec);
+
+    /// <summary>
     /// Provisions a service. The spec must be validated and normalised
     /// (<see cref="Validation.ServiceSpecValidator"/>). The vendor resource is stamped with
     /// <paramref name="serviceId"/>, so a retried create finds the resource it already made instead
@@ -74,6 +86,6 @@ public interface ICdnProvider
     /// <param name="operationId">The id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The operation; a create or update is a <see cref="CdnOperation{T}"/> of <see cref="ProviderServiceDetails"/>.</returns>
-    /// <exception cref="ArgumentException">The id was not made by this provider.</exception>
+    /// <exception cref="ArgumentException">The id was not made by this provider (see <see cref="OperationId"/>).</exception>
     Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default);
 }

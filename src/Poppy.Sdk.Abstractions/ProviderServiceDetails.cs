@@ -108,6 +108,15 @@ public sealed record ProviderService
     /// the provider stamped them.
     /// </summary>
     public required ServiceSpec Spec { get; init; }
+
+    /// <summary>
+    /// How the vendor's configuration differs from the desired spec the provider stamped on it (see
+    /// <see cref="ServiceSpecComparer"/>): empty when in sync, or when the vendor holds no stamped spec to compare with.
+    /// </summary>
+    public IReadOnlyList<SpecDifference> Drift { get; init; } = [];
+
+    /// <summary>Whether the vendor's configuration matches the stamped desired spec.</summary>
+    public bool IsInSync => Drift.Count == 0;
 }
 
 /// <summary>A service as the composite client knows it: the spec and each provider's state.</summary>
@@ -131,6 +140,13 @@ public sealed record CdnService
     /// </summary>
     [JsonPropertyName("pending_cleanup")]
     public IReadOnlyList<string> PendingCleanup { get; init; } = [];
+
+    /// <summary>
+    /// The catalog version of this record: 0 for a record not yet saved; each save increments it. A save whose
+    /// version is not the stored one fails with a conflict (optimistic concurrency), so writers never lose updates.
+    /// </summary>
+    [JsonPropertyName("version")]
+    public long Version { get; init; }
 
     /// <summary>The service status derived from the providers (see <see cref="ServiceStatus.Derive"/>).</summary>
     [JsonPropertyName("status")]

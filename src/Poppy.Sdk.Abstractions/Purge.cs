@@ -152,7 +152,7 @@ public sealed record PurgeResult
 
     /// <summary>
     /// When <see cref="Completed"/> is false: an operation that completes once the vendor reports every batch
-    /// done (poll it, or call <see cref="CdnOperation.WaitForCompletionAsync(CancellationToken)"/>); null when
+    /// done (poll it, or call <see cref="CdnOperationExtensions.WaitForCompletionAsync(CdnOperation, CancellationToken)"/>); null when
     /// the purge is already complete or the vendor gives no way to follow it.
     /// </summary>
     public CdnOperation? Completion { get; init; }

@@ -86,6 +86,15 @@ public class CloudFrontCdnProvider : ICdnProvider
     public virtual CdnCapabilities Capabilities => _capabilities;
 
     /// <inheritdoc />
+    public virtual ProviderPlan PlanService(ServiceSpec spec)
+    {
+        // Interim: the capability check only; the translator's plan replaces this in the platform work.
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = Poppy.Sdk.Validation.CapabilityChecker.Check(spec, Capabilities, Name);
+        return problems.Count > 0 ? ProviderPlan.Invalid(Name, problems) : ProviderPlan.Valid(Name, "capabilities checked");
+    }
+
+    /// <inheritdoc />
     public virtual async Task<CdnOperation<ProviderServiceDetails>> CreateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
@@ -136,7 +145,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         if (found is null)
         {
             await DeleteFunctionAsync(service.ServiceId, cancellationToken).ConfigureAwait(false);
-            return CdnOperations.Completed(CloudFrontOperationId.Format("delete", service.VendorServiceId is { Length: > 0 } v && v.All(char.IsAsciiLetterOrDigit) ? v : "none"));
+            return CdnOperations.Completed<object?>(CloudFrontOperationId.Format("delete", service.VendorServiceId is { Length: > 0 } v && v.All(char.IsAsciiLetterOrDigit) ? v : "none"), null);
         }
 
         await DisableAsync(service.ServiceId, found.Id, cancellationToken).ConfigureAwait(false);
@@ -496,32 +505,32 @@ public class CloudFrontCdnProvider : ICdnProvider
     {
         var id = CloudFrontOperationId.Format(kind, distribution.Id);
         var initial = distribution.Status == "Deployed"
-            ? OperationState.Success(Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed), "deployed")
-            : OperationState.Pending("CloudFront status " + distribution.Status);
+            ? OperationState<ProviderServiceDetails>.Success(Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed), "deployed")
+            : OperationState<ProviderServiceDetails>.Pending("CloudFront status " + distribution.Status);
         return new CloudFrontOperation<ProviderServiceDetails>(id, ct => PollDeploymentAsync(id, distribution.Id, spec, ct), _options.PollingInterval, _time, initial);
     }
 
     private CloudFrontOperation<ProviderServiceDetails> DeploymentOperation(string operationId, string distributionId, ServiceSpec? spec) =>
         new(operationId, ct => PollDeploymentAsync(operationId, distributionId, spec, ct), _options.PollingInterval, _time);
 
-    private async ValueTask<OperationState> PollDeploymentAsync(string operationId, string distributionId, ServiceSpec? spec, CancellationToken cancellationToken)
+    private async ValueTask<OperationState<ProviderServiceDetails>> PollDeploymentAsync(string operationId, string distributionId, ServiceSpec? spec, CancellationToken cancellationToken)
     {
         var distribution = await _api.GetDistributionAsync(distributionId, cancellationToken).ConfigureAwait(false);
         if (distribution is null)
         {
-            return OperationState.Failure(new CdnRequestFailedException(Name, $"CloudFront distribution '{distributionId}' no longer exists (operation {operationId}).", 404, CdnErrorCode.NotFound, isTransient: false));
+            return OperationState<ProviderServiceDetails>.Failure(new CdnRequestFailedException(Name, $"CloudFront distribution '{distributionId}' no longer exists (operation {operationId}).", 404, CdnErrorCode.NotFound, isTransient: false));
         }
 
         var d = distribution.Value;
         if (d.Status != "Deployed")
         {
-            return OperationState.Pending("CloudFront status " + d.Status);
+            return OperationState<ProviderServiceDetails>.Pending("CloudFront status " + d.Status);
         }
 
         Log.Deployed(_logger, distributionId);
         var serviceId = d.Config.CallerReference;
         var domains = spec?.Domains ?? (await ReadAsync(serviceId, d, cancellationToken).ConfigureAwait(false)).Spec.Domains;
-        return OperationState.Success(Details(serviceId, d, domains, ProviderStatus.Deployed), "deployed");
+        return OperationState<ProviderServiceDetails>.Success(Details(serviceId, d, domains, ProviderStatus.Deployed), "deployed");
     }
 
     private CloudFrontOperation<object?> DeleteOperation(string operationId, string distributionId) =>
@@ -530,7 +539,7 @@ public class CloudFrontCdnProvider : ICdnProvider
             var distribution = await _api.GetDistributionAsync(distributionId, ct).ConfigureAwait(false);
             if (distribution is null)
             {
-                return OperationState.Success(null, "deleted");
+                return OperationState<object?>.Success(null, "deleted");
             }
 
             var d = distribution.Value;
@@ -538,12 +547,12 @@ public class CloudFrontCdnProvider : ICdnProvider
             if (d.Config.Enabled)
             {
                 await DisableAsync(serviceId, distributionId, ct).ConfigureAwait(false);
-                return OperationState.Pending("disabling");
+                return OperationState<object?>.Pending("disabling");
             }
 
             if (d.Status != "Deployed")
             {
-                return OperationState.Pending("waiting for the disabled distribution to deploy");
+                return OperationState<object?>.Pending("waiting for the disabled distribution to deploy");
             }
 
             Log.Deleting(_logger, serviceId, distributionId, "deleting");
@@ -554,11 +563,11 @@ public class CloudFrontCdnProvider : ICdnProvider
             catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.PreconditionFailed || ex.VendorErrorCode == "DistributionNotDisabled")
             {
                 // Changed between our read and the delete; look again on the next poll.
-                return OperationState.Pending("retrying the delete");
+                return OperationState<object?>.Pending("retrying the delete");
             }
 
             await DeleteFunctionAsync(serviceId, ct).ConfigureAwait(false);
-            return OperationState.Success(null, "deleted");
+            return OperationState<object?>.Success(null, "deleted");
         }, _options.PollingInterval, _time);
 
     private CloudFrontOperation<object?> InvalidationOperation(string operationId, string distributionId, IReadOnlyList<string> invalidationIds)
@@ -577,8 +586,8 @@ public class CloudFrontCdnProvider : ICdnProvider
             }
 
             return pending.Count == 0
-                ? OperationState.Success(null, "completed")
-                : OperationState.Pending(string.Create(CultureInfo.InvariantCulture, $"{invalidationIds.Count - pending.Count} of {invalidationIds.Count} invalidation(s) completed"));
+                ? OperationState<object?>.Success(null, "completed")
+                : OperationState<object?>.Pending(string.Create(CultureInfo.InvariantCulture, $"{invalidationIds.Count - pending.Count} of {invalidationIds.Count} invalidation(s) completed"));
         }, _options.PollingInterval, _time);
     }
 

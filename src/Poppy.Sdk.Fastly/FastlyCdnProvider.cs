@@ -74,6 +74,15 @@ public class FastlyCdnProvider : ICdnProvider
     public virtual CdnCapabilities Capabilities => _capabilities;
 
     /// <inheritdoc />
+    public virtual ProviderPlan PlanService(ServiceSpec spec)
+    {
+        // Interim: the capability check only; the translator's plan replaces this in the platform work.
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = Poppy.Sdk.Validation.CapabilityChecker.Check(spec, Capabilities, Name);
+        return problems.Count > 0 ? ProviderPlan.Invalid(Name, problems) : ProviderPlan.Valid(Name, "capabilities checked");
+    }
+
+    /// <inheritdoc />
     public virtual async Task<CdnOperation<ProviderServiceDetails>> CreateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);

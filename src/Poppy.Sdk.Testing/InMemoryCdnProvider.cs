@@ -57,6 +57,38 @@ public class InMemoryCdnProvider : ICdnProvider
     /// <inheritdoc />
     public virtual CdnCapabilities Capabilities => _options.Capabilities;
 
+    /// <inheritdoc />
+    /// <remarks>The in-memory CDN stores the spec as given, so its plan is the capability check and the spec itself.</remarks>
+    public virtual ProviderPlan PlanService(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = CapabilityChecker.Check(spec, Capabilities, Name);
+        return problems.Count > 0
+            ? ProviderPlan.Invalid(Name, problems)
+            : ProviderPlan.Valid(Name, $"one in-memory service with {spec.Domains.Count} domain(s) and {spec.Origins.Count} origin(s)", new PlanDocument("service", "application/json", Serialization.PoppyJson.Serialize(spec)));
+    }
+
+    /// <summary>
+    /// Changes a service's configuration behind the SDK's back, as an edit in a vendor's console would: the
+    /// stamped desired spec stays, so <see cref="GetServiceAsync"/> reports the difference as drift.
+    /// </summary>
+    /// <param name="serviceId">The Poppy service id.</param>
+    /// <param name="edit">The change.</param>
+    /// <exception cref="ArgumentException">No such service.</exception>
+    public void EditVendorSide(string serviceId, Func<ServiceSpec, ServiceSpec> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        lock (_gate)
+        {
+            if (!_services.TryGetValue(serviceId, out var resource))
+            {
+                throw new ArgumentException($"The in-memory CDN '{Name}' holds no service '{serviceId}'.", nameof(serviceId));
+            }
+
+            resource.Spec = edit(resource.Spec);
+        }
+    }
+
     /// <summary>Faults to inject.</summary>
     public InMemoryFaults Faults { get; }
 
@@ -145,7 +177,7 @@ public class InMemoryCdnProvider : ICdnProvider
             if (_services.TryGetValue(serviceId, out var existing) && existing.Status != ProviderStatus.DeleteInProgress)
             {
                 // The stamp says we already made it: a retried create returns the existing service.
-                return Task.FromResult<CdnOperation<ProviderServiceDetails>>(new InMemoryOperation(this, "create", serviceId, existing.Version));
+                return Task.FromResult<CdnOperation<ProviderServiceDetails>>(Operation(OperationKind.Create, serviceId, existing.Version));
             }
 
             var resource = new Resource(serviceId, "mem-" + (++_nextId).ToString("D6", CultureInfo.InvariantCulture), spec)
@@ -164,7 +196,7 @@ public class InMemoryCdnProvider : ICdnProvider
             throw new CdnRequestFailedException(Name, "Injected: the service was created but the answer was lost (504).", 504, CdnErrorCode.Timeout, isTransient: true, vendorErrorCode: "injected");
         }
 
-        return Task.FromResult<CdnOperation<ProviderServiceDetails>>(new InMemoryOperation(this, "create", serviceId, version));
+        return Task.FromResult<CdnOperation<ProviderServiceDetails>>(Operation(OperationKind.Create, serviceId, version));
     }
 
     /// <inheritdoc />
@@ -179,11 +211,12 @@ public class InMemoryCdnProvider : ICdnProvider
         {
             var resource = Find(service) ?? throw NotFound(service);
             resource.Spec = spec;
+            resource.Desired = spec;
             resource.Version++;
             resource.Status = ProviderStatus.UpdateInProgress;
             resource.PendingUntil = Now + _options.DeploymentDelay;
             resource.DeploymentFails = failDeployment;
-            return Task.FromResult<CdnOperation<ProviderServiceDetails>>(new InMemoryOperation(this, "update", resource.ServiceId, resource.Version));
+            return Task.FromResult<CdnOperation<ProviderServiceDetails>>(Operation(OperationKind.Update, resource.ServiceId, resource.Version));
         }
     }
 
@@ -197,14 +230,14 @@ public class InMemoryCdnProvider : ICdnProvider
             var resource = Find(service);
             if (resource is null)
             {
-                return Task.FromResult(CdnOperations.Completed($"{Name}:delete:{service.ServiceId}:0"));
+                return Task.FromResult<CdnOperation>(CdnOperations.Completed(new OperationId(Name, OperationKind.Delete, service.ServiceId + ":0").ToString(), service));
             }
 
             resource.Status = ProviderStatus.DeleteInProgress;
             resource.PendingUntil = Now + _options.DeploymentDelay;
             resource.DeploymentFails = false;
             Settle();
-            return Task.FromResult<CdnOperation>(new InMemoryOperation(this, "delete", resource.ServiceId, resource.Version));
+            return Task.FromResult<CdnOperation>(DeleteOperation(resource.ServiceId, resource.Version));
         }
     }
 
@@ -217,7 +250,7 @@ public class InMemoryCdnProvider : ICdnProvider
         {
             Settle();
             var resource = Find(service);
-            return Task.FromResult(resource is null ? null : new ProviderService { Details = Details(resource), Spec = resource.Spec });
+            return Task.FromResult(resource is null ? null : Read(resource));
         }
     }
 
@@ -237,7 +270,7 @@ public class InMemoryCdnProvider : ICdnProvider
                     .Where(r => after is null || string.CompareOrdinal(r.VendorId, after) > 0)
                     .OrderBy(r => r.VendorId, StringComparer.Ordinal)
                     .Take(_options.PageSize)
-                    .Select(r => new ProviderService { Details = Details(r), Spec = r.Spec })
+                    .Select(Read)
                     .ToList();
                 ListPagesServed++;
             }
@@ -292,60 +325,73 @@ public class InMemoryCdnProvider : ICdnProvider
     {
         ArgumentNullException.ThrowIfNull(operationId);
         cancellationToken.ThrowIfCancellationRequested();
-        var parts = operationId.Split(':');
-        if (parts.Length != 4 || parts[0] != Name || parts[1] is not ("create" or "update" or "delete")
-            || !int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        var id = OperationId.Parse(operationId, Name);
+        var colon = id.Payload.LastIndexOf(':');
+        if (id.Kind == OperationKind.Purge || colon <= 0
+            || !int.TryParse(id.Payload.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             throw new ArgumentException($"'{operationId}' is not an operation id of provider '{Name}'.", nameof(operationId));
         }
 
-        Enter("resume", parts[2]);
-        return Task.FromResult<CdnOperation>(new InMemoryOperation(this, parts[1], parts[2], version));
+        var serviceId = id.Payload[..colon];
+        Enter("resume", serviceId);
+        return Task.FromResult(id.Kind == OperationKind.Delete ? (CdnOperation)DeleteOperation(serviceId, version) : Operation(id.Kind, serviceId, version));
     }
 
-    internal OperationState Poll(string kind, string serviceId, int version)
+    private InMemoryOperation<ProviderServiceDetails> Operation(OperationKind kind, string serviceId, int version) =>
+        new(new OperationId(Name, kind, serviceId + ":" + version.ToString(CultureInfo.InvariantCulture)).ToString(), () => PollDeployment(serviceId, version));
+
+    private InMemoryOperation<ServiceReference> DeleteOperation(string serviceId, int version) =>
+        new(new OperationId(Name, OperationKind.Delete, serviceId + ":" + version.ToString(CultureInfo.InvariantCulture)).ToString(), () => PollDelete(serviceId));
+
+    private OperationState<ServiceReference> PollDelete(string serviceId)
+    {
+        Faults.ThrowIfFaulted("poll");
+        lock (_gate)
+        {
+            _services.TryGetValue(serviceId, out var resource);
+            if (resource is null || resource.Status != ProviderStatus.DeleteInProgress)
+            {
+                Settle();
+                return resource is null ? OperationState<ServiceReference>.Success(new ServiceReference(serviceId)) : OperationState<ServiceReference>.Pending("deleting");
+            }
+
+            if (resource.PendingUntil is { } until && Now < until)
+            {
+                return OperationState<ServiceReference>.Pending("deleting", Remaining(until, Now));
+            }
+
+            _services.Remove(serviceId);
+            return OperationState<ServiceReference>.Success(new ServiceReference(serviceId, resource.VendorId));
+        }
+    }
+
+    private OperationState<ProviderServiceDetails> PollDeployment(string serviceId, int version)
     {
         Faults.ThrowIfFaulted("poll");
         lock (_gate)
         {
             var now = Now;
             _services.TryGetValue(serviceId, out var resource);
-            if (kind == "delete")
-            {
-                if (resource is null || resource.Status != ProviderStatus.DeleteInProgress)
-                {
-                    Settle();
-                    return resource is null ? OperationState.Success(null) : OperationState.Pending("deleting");
-                }
-
-                if (resource.PendingUntil is { } until && now < until)
-                {
-                    return OperationState.Pending("deleting", Remaining(until, now));
-                }
-
-                _services.Remove(serviceId);
-                return OperationState.Success(null);
-            }
-
             if (resource is null)
             {
-                return OperationState.Failure(new CdnRequestFailedException(Name, $"Service '{serviceId}' no longer exists.", 404, CdnErrorCode.NotFound, isTransient: false));
+                return OperationState<ProviderServiceDetails>.Failure(new CdnRequestFailedException(Name, $"Service '{serviceId}' no longer exists.", 404, CdnErrorCode.NotFound, isTransient: false));
             }
 
             if (resource.Version > version)
             {
-                return OperationState.Success(Details(resource), "superseded by a later change");
+                return OperationState<ProviderServiceDetails>.Success(Details(resource), "superseded by a later change");
             }
 
             if (resource.PendingUntil is { } due && now < due)
             {
-                return OperationState.Pending(resource.Status == ProviderStatus.CreateInProgress ? "creating" : "updating", Remaining(due, now));
+                return OperationState<ProviderServiceDetails>.Pending(resource.Status == ProviderStatus.CreateInProgress ? "creating" : "updating", Remaining(due, now));
             }
 
             Settle();
             return resource.Status == ProviderStatus.Failed
-                ? OperationState.Failure(new CdnRequestFailedException(Name, "Injected: the deployment failed.", 500, CdnErrorCode.ServerError, isTransient: true, vendorErrorCode: "injected"))
-                : OperationState.Success(Details(resource), "deployed");
+                ? OperationState<ProviderServiceDetails>.Failure(new CdnRequestFailedException(Name, "Injected: the deployment failed.", 500, CdnErrorCode.ServerError, isTransient: true, vendorErrorCode: "injected"))
+                : OperationState<ProviderServiceDetails>.Success(Details(resource), "deployed");
         }
     }
 
@@ -416,6 +462,9 @@ public class InMemoryCdnProvider : ICdnProvider
         }
     }
 
+    private ProviderService Read(Resource r) =>
+        new() { Details = Details(r), Spec = r.Spec, Drift = ServiceSpecComparer.Compare(r.Desired, r.Spec) };
+
     private ProviderServiceDetails Details(Resource r) => new()
     {
         Provider = Name,
@@ -434,6 +483,8 @@ public class InMemoryCdnProvider : ICdnProvider
         public string VendorId { get; } = vendorId;
 
         public ServiceSpec Spec { get; set; } = spec;
+
+        public ServiceSpec Desired { get; set; } = spec;
 
         public ProviderStatus Status { get; set; }
 

@@ -66,7 +66,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
         Kind = kind;
         _runs = [];
         Id = FormatId(kind, serviceId);
-        SetState(OperationState.Success(value));
+        SetState(OperationState<CdnService?>.Success(value));
     }
 
     /// <inheritdoc />
@@ -102,7 +102,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
     }
 
     /// <inheritdoc />
-    protected override async ValueTask<OperationState> PollAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<OperationState<CdnService?>> PollAsync(CancellationToken cancellationToken)
     {
         var client = _client!;
         TimeSpan? retryAfter = null;
@@ -129,7 +129,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
 
         if (_runs.Any(r => !r.Done))
         {
-            return OperationState.Pending(progress.ToString(), retryAfter);
+            return OperationState<CdnService?>.Pending(progress.ToString(), retryAfter);
         }
 
         var failures = _runs.Where(r => r.Error is not null).Select(r => new ProviderAttempt(r.Provider, r.Error!)).ToList();
@@ -141,17 +141,17 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
                 await client.UpdateCatalogAsync(ServiceId, _ => null, cancellationToken).ConfigureAwait(false);
             }
 
-            return failures.Count == 0 ? OperationState.Success(null) : OperationState.Failure(new CdnAllProvidersFailedException("delete", failures));
+            return failures.Count == 0 ? OperationState<CdnService?>.Success(null) : OperationState<CdnService?>.Failure(new CdnAllProvidersFailedException("delete", failures));
         }
 
         if (_runs.Count > 0 && failures.Count == _runs.Count)
         {
             var single = _runs.Count == 1 && _runs[0].FailoverOrder is not null;
             var attempts = single ? _runs[0].Attempts.Concat(failures).DistinctBy(a => a.Exception).ToList() : failures;
-            return OperationState.Failure(single && !ProviderChannel.IsTransient(_runs[0].Error!) ? _runs[0].Error! : new CdnAllProvidersFailedException(Kind, attempts));
+            return OperationState<CdnService?>.Failure(single && !ProviderChannel.IsTransient(_runs[0].Error!) ? _runs[0].Error! : new CdnAllProvidersFailedException(Kind, attempts));
         }
 
-        return OperationState.Success(await client.Catalog.GetAsync(ServiceId, cancellationToken).ConfigureAwait(false));
+        return OperationState<CdnService?>.Success(await client.Catalog.GetAsync(ServiceId, cancellationToken).ConfigureAwait(false));
     }
 
     private static string FormatId(string kind, string serviceId) => $"poppy:{kind}:{serviceId}";

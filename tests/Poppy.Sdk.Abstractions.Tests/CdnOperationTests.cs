@@ -9,7 +9,7 @@ public class CdnOperationTests
     [Fact]
     public Task WaitForCompletionAsync_PendingTwiceThenSuccess_PollsOnDefaultIntervalAndReturnsValue() => OffTheTestContext(async () =>
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending(), OperationState.Pending(), OperationState.Success("deployed"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending(), OperationState<string>.Pending(), OperationState<string>.Success("deployed"));
 
         var wait = operation.WaitForCompletionAsync();
 
@@ -30,7 +30,7 @@ public class CdnOperationTests
     [Fact]
     public Task WaitForCompletionAsync_VendorRetryAfter_WaitsThatLongInstead() => OffTheTestContext(async () =>
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending("InProgress", TimeSpan.FromSeconds(30)), OperationState.Success("ok"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending("InProgress", TimeSpan.FromSeconds(30)), OperationState<string>.Success("ok"));
 
         var wait = operation.WaitForCompletionAsync();
 
@@ -48,7 +48,7 @@ public class CdnOperationTests
     [Fact]
     public Task WaitForCompletionAsync_RetryAfterOverridesCallerInterval() => OffTheTestContext(async () =>
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending(retryAfter: TimeSpan.FromSeconds(10)), OperationState.Success("ok"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending(retryAfter: TimeSpan.FromSeconds(10)), OperationState<string>.Success("ok"));
 
         var wait = operation.WaitForCompletionAsync(TimeSpan.FromSeconds(1));
 
@@ -61,7 +61,7 @@ public class CdnOperationTests
     [Fact]
     public Task WaitForCompletionAsync_CallerInterval_UsedWithoutRetryAfter() => OffTheTestContext(async () =>
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending(), OperationState.Success("ok"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending(), OperationState<string>.Success("ok"));
 
         var wait = operation.WaitForCompletionAsync(TimeSpan.FromSeconds(2));
 
@@ -75,7 +75,7 @@ public class CdnOperationTests
     public Task WaitForCompletionAsync_OperationFails_RethrowsItsError() => OffTheTestContext(async () =>
     {
         var error = new CdnRequestFailedException("fastly", "Activation failed.", 500, CdnErrorCode.ServerError, isTransient: false);
-        var operation = new ScriptedOperation(_time, OperationState.Pending(), OperationState.Failure(error));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending(), OperationState<string>.Failure(error));
 
         var wait = operation.WaitForCompletionAsync();
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -92,7 +92,7 @@ public class CdnOperationTests
     public async Task WaitForCompletionAsync_NonGenericBase_RethrowsError()
     {
         var error = new CdnRequestFailedException("akamai", "Deactivation failed.", 409, CdnErrorCode.Conflict, isTransient: false);
-        CdnOperation operation = new ScriptedOperation(_time, OperationState.Failure(error));
+        CdnOperation operation = new ScriptedOperation(_time, OperationState<string>.Failure(error));
 
         await Assert.ThrowsAsync<CdnRequestFailedException>(() => operation.WaitForCompletionAsync());
     }
@@ -100,7 +100,7 @@ public class CdnOperationTests
     [Fact]
     public Task WaitForCompletionAsync_CancelledWhileWaiting_ThrowsAndStopsPolling() => OffTheTestContext(async () =>
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending(), OperationState.Pending(), OperationState.Success("late"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending(), OperationState<string>.Pending(), OperationState<string>.Success("late"));
         using var cts = new CancellationTokenSource();
 
         var wait = operation.WaitForCompletionAsync(cts.Token);
@@ -115,7 +115,7 @@ public class CdnOperationTests
     [Fact]
     public async Task WaitForCompletionAsync_AlreadyCancelledToken_ThrowsWithoutPolling()
     {
-        var operation = new ScriptedOperation(_time, OperationState.Success("x"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Success("x"));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => operation.WaitForCompletionAsync(new CancellationToken(canceled: true)));
         Assert.Equal(0, operation.Polls);
@@ -124,7 +124,7 @@ public class CdnOperationTests
     [Fact]
     public async Task UpdateStatusAsync_AfterCompletion_DoesNotPollAgain()
     {
-        var operation = new ScriptedOperation(_time, OperationState.Success("done"));
+        var operation = new ScriptedOperation(_time, OperationState<string>.Success("done"));
 
         Assert.True(await operation.UpdateStatusAsync());
         Assert.True(await operation.UpdateStatusAsync());
@@ -135,7 +135,7 @@ public class CdnOperationTests
     [Fact]
     public async Task Value_BeforeCompletion_ThrowsInvalidOperationNamingTheId()
     {
-        var operation = new ScriptedOperation(_time, OperationState.Pending());
+        var operation = new ScriptedOperation(_time, OperationState<string>.Pending());
 
         Assert.False(await operation.UpdateStatusAsync());
 
@@ -151,7 +151,7 @@ public class CdnOperationTests
         Assert.True(operation.HasCompleted);
         Assert.Equal("create:1", operation.Id);
         Assert.Equal(42, await operation.WaitForCompletionAsync());
-        Assert.True(CdnOperations.Completed("delete:1").HasCompleted);
+        Assert.True(CdnOperations.Completed("delete:1", "gone").HasCompleted);
     }
 
     /// <summary>
@@ -163,15 +163,15 @@ public class CdnOperationTests
     private static Task OffTheTestContext(Func<Task> scenario) => Task.Run(scenario);
 
     /// <summary>An operation that reports a fixed sequence of states, one per poll.</summary>
-    private sealed class ScriptedOperation(TimeProvider time, params OperationState[] states) : CdnOperation<string>(time)
+    private sealed class ScriptedOperation(TimeProvider time, params OperationState<string>[] states) : CdnOperation<string>(time)
     {
-        private readonly Queue<OperationState> _states = new(states);
+        private readonly Queue<OperationState<string>> _states = new(states);
 
         public int Polls { get; private set; }
 
         public override string Id => "op-1";
 
-        protected override ValueTask<OperationState> PollAsync(CancellationToken cancellationToken)
+        protected override ValueTask<OperationState<string>> PollAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Polls++;

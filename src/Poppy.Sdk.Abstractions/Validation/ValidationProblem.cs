@@ -14,7 +14,13 @@ public sealed record ValidationProblem(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Provider { get; init; }
 
+    /// <summary>What to change to fix it when that is not the spec itself: a provider option (for example <c>CloudFront:AcmCertificateArn</c>) or a capability; null otherwise.</summary>
+    [JsonPropertyName("remedy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Remedy { get; init; }
+
     /// <inheritdoc />
     public override string ToString() =>
-        Provider is null ? $"{Path}: {Message}" : $"{Path}: {Message} (provider '{Provider}')";
+        (Provider is null ? $"{Path}: {Message}" : $"{Path}: {Message} (provider '{Provider}')")
+        + (Remedy is null ? "" : $" [change: {Remedy}]");
 }

@@ -7,9 +7,9 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// </summary>
 internal sealed class CloudFrontOperation<T> : CdnOperation<T>
 {
-    private readonly Func<CancellationToken, ValueTask<OperationState>> _poll;
+    private readonly Func<CancellationToken, ValueTask<OperationState<T>>> _poll;
 
-    public CloudFrontOperation(string id, Func<CancellationToken, ValueTask<OperationState>> poll, TimeSpan pollingInterval, TimeProvider timeProvider, OperationState? initial = null)
+    public CloudFrontOperation(string id, Func<CancellationToken, ValueTask<OperationState<T>>> poll, TimeSpan pollingInterval, TimeProvider timeProvider, OperationState<T>? initial = null)
         : base(timeProvider)
     {
         Id = id;
@@ -25,7 +25,7 @@ internal sealed class CloudFrontOperation<T> : CdnOperation<T>
 
     public override TimeSpan DefaultPollingInterval { get; }
 
-    protected override ValueTask<OperationState> PollAsync(CancellationToken cancellationToken) => _poll(cancellationToken);
+    protected override ValueTask<OperationState<T>> PollAsync(CancellationToken cancellationToken) => _poll(cancellationToken);
 }
 
 /// <summary>Formats and parses CloudFront operation ids: <c>cloudfront:&lt;create|update|delete&gt;:&lt;distribution&gt;</c> and <c>cloudfront:purge:&lt;distribution&gt;:&lt;invalidation&gt;[,…]</c>.</summary>

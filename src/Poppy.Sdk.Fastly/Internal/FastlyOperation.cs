@@ -9,7 +9,7 @@ namespace Poppy.Sdk.Fastly.Internal;
 /// </summary>
 internal sealed class FastlyOperation<T> : CdnOperation<T>
 {
-    private FastlyOperation(string id, OperationState state)
+    private FastlyOperation(string id, OperationState<T> state)
     {
         Id = id;
         SetState(state);
@@ -17,11 +17,11 @@ internal sealed class FastlyOperation<T> : CdnOperation<T>
 
     public override string Id { get; }
 
-    public static FastlyOperation<T> Succeeded(string id, T value) => new(id, OperationState.Success(value));
+    public static FastlyOperation<T> Succeeded(string id, T value) => new(id, OperationState<T>.Success(value));
 
-    public static FastlyOperation<T> Failed(string id, Exception error) => new(id, OperationState.Failure(error));
+    public static FastlyOperation<T> Failed(string id, Exception error) => new(id, OperationState<T>.Failure(error));
 
-    protected override ValueTask<OperationState> PollAsync(CancellationToken cancellationToken) => ValueTask.FromResult(State);
+    protected override ValueTask<OperationState<T>> PollAsync(CancellationToken cancellationToken) => ValueTask.FromResult(State);
 }
 
 /// <summary>Formats and parses Fastly operation ids.</summary>

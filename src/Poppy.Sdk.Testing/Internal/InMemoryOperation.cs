@@ -1,30 +1,16 @@
 namespace Poppy.Sdk.Testing;
 
-/// <summary>A create, update or delete on the in-memory provider; polls the provider's clock.</summary>
-internal sealed class InMemoryOperation : CdnOperation<ProviderServiceDetails>
+/// <summary>An operation on the in-memory provider: each poll reads the provider's state on its clock (polls only read).</summary>
+/// <typeparam name="T">The result type.</typeparam>
+internal sealed class InMemoryOperation<T>(string id, Func<OperationState<T>> poll) : CdnOperation<T>(null)
 {
-    private readonly InMemoryCdnProvider _provider;
-    private readonly string _kind;
-    private readonly string _serviceId;
-    private readonly int _version;
-
-    public InMemoryOperation(InMemoryCdnProvider provider, string kind, string serviceId, int version)
-        : base(null)
-    {
-        _provider = provider;
-        _kind = kind;
-        _serviceId = serviceId;
-        _version = version;
-        Id = $"{provider.Name}:{kind}:{serviceId}:{version}";
-    }
-
-    public override string Id { get; }
+    public override string Id { get; } = id;
 
     public override TimeSpan DefaultPollingInterval => TimeSpan.FromSeconds(1);
 
-    protected override ValueTask<OperationState> PollAsync(CancellationToken cancellationToken)
+    protected override ValueTask<OperationState<T>> PollAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_provider.Poll(_kind, _serviceId, _version));
+        return ValueTask.FromResult(poll());
     }
 }
