@@ -41,6 +41,13 @@ public sealed record PurgeRequest
     /// <summary>Hard (the default) or soft.</summary>
     public PurgeMode Mode { get; init; } = PurgeMode.Hard;
 
+    /// <summary>
+    /// A key that makes a retried batch idempotent where the vendor supports it (CloudFront uses it as the
+    /// invalidation's <c>CallerReference</c>, so a resubmitted batch is not invalidated twice). The composite
+    /// client's purge operation sets one per batch; null lets the provider derive its own.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>Purges URLs or paths.</summary>
     /// <param name="urls">Full URLs or paths beginning with <c>/</c>.</param>
     /// <returns>The request.</returns>

@@ -10,6 +10,26 @@ public interface IPoppyBuilder
     IServiceCollection Services { get; }
 }
 
+/// <summary>
+/// Returned by a vendor's <c>AddFastly()</c>, <c>AddCloudFront()</c>, …: the Poppy builder (so calls chain) plus the
+/// provider just added, with the name of its <see cref="HttpClient"/>, so an application can add its own handlers:
+/// <c>services.AddHttpClient(builder.HttpClientName).AddHttpMessageHandler(...)</c>.
+/// </summary>
+public interface IPoppyProviderBuilder : IPoppyBuilder
+{
+    /// <summary>The provider's registered name.</summary>
+    string ProviderName { get; }
+
+    /// <summary>The name of the provider's named <see cref="HttpClient"/>; null for providers that make no HTTP calls.</summary>
+    string? HttpClientName { get; }
+}
+
+/// <summary>The default <see cref="IPoppyProviderBuilder"/>.</summary>
+/// <param name="Services">The service collection.</param>
+/// <param name="ProviderName">The provider's registered name.</param>
+/// <param name="HttpClientName">The name of its <see cref="HttpClient"/>, if it has one.</param>
+public sealed record PoppyProviderBuilder(IServiceCollection Services, string ProviderName, string? HttpClientName) : IPoppyProviderBuilder;
+
 /// <summary>A provider registered with Poppy under a name.</summary>
 /// <param name="Name">The provider's name, unique in the application.</param>
 public sealed record CdnProviderRegistration(string Name);
