@@ -67,20 +67,46 @@ public sealed class PurgeTests
     }
 
     [Fact]
-    public async Task PurgeAsync_BatchFails_ReportsItsItemsAndOthersSucceed()
+    public async Task PurgeAsync_BatchFailsPermanently_ReportsItsItemsAndOthersSucceed()
     {
         using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = 2 });
-        f.B.Faults.RateLimitNext(1, TimeSpan.FromSeconds(7));
+        f.B.Faults.FailNext(1, transient: false, status: 400, operation: "purge");
 
         var report = await f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls("/1", "/2", "/3"));
 
         var b = report.Providers.Single(p => p.Provider == "b");
         var failed = Assert.Single(b.Failed);
-        Assert.Equal("rate_limited", failed.Error.Code);
-        Assert.True(failed.Error.IsTransient);
+        Assert.False(failed.Error.IsTransient);
         Assert.Single(b.Succeeded);
         Assert.Equal(3, failed.Items.Count + b.Succeeded.Sum(s => s.Items.Count));
         Assert.True(report.Providers.Single(p => p.Provider == "a").IsSuccess);
+    }
+
+    [Fact]
+    public async Task StartPurgeAsync_VendorRateLimits_QueuesTheBatchAndSubmitsItOnceAfterTheHint()
+    {
+        using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = 2 });
+        f.B.Faults.RateLimitNext(2, TimeSpan.FromSeconds(7), operation: "purge");
+
+        var operation = await f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("/1", "/2", "/3"));
+
+        Assert.False(operation.HasCompleted);
+        Assert.Equal(TimeSpan.FromSeconds(7), operation.SuggestedPollingDelay);
+        var queued = operation.Progress.Single(p => p.Provider == "b");
+        Assert.Equal(2, queued.TotalBatches);
+        Assert.Equal(2, queued.QueuedBatches);
+        Assert.Empty(f.B.Purges);
+
+        f.Time.Advance(TimeSpan.FromSeconds(6));
+        Assert.False(await operation.UpdateStatusAsync());
+        Assert.Empty(f.B.Purges);
+
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        var report = await f.CompleteAsync(operation);
+
+        Assert.True(report.IsSuccess);
+        Assert.Equal(["/1", "/2", "/3"], f.B.Purges.SelectMany(p => p.Request.Items));
+        Assert.Equal(2, f.A.Purges.Count);
     }
 
     [Fact]
@@ -115,6 +141,7 @@ public sealed class PurgeTests
         f.B.Faults.FailNext(1, transient: false, status: 400);
         await Assert.ThrowsAsync<CdnAllProvidersFailedException>(() => f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForEverything()));
+        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForEverything()));
+        Assert.Equal(CdnErrorCode.Conflict, error.ErrorCode);
     }
 }

@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Information, "Removed a half-created service {ServiceId} from {Provider} before failing over.")]
     public static partial void HalfCreatedRemoved(ILogger logger, string serviceId, string provider);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Could not check {Provider} for a half-created service {ServiceId}; it is recorded for clean-up.")]
+    [LoggerMessage(1004, LogLevel.Warning, "Could not confirm that {Provider} holds nothing of the half-created service {ServiceId}; it is recorded for clean-up (deleting the service finishes it).")]
     public static partial void CleanupPending(ILogger logger, string serviceId, string provider);
 
     [LoggerMessage(1005, LogLevel.Information, "Service {ServiceId}: {Operation} started on {ProviderCount} provider(s).")]
@@ -31,6 +31,9 @@ internal static partial class Log
 
     [LoggerMessage(1008, LogLevel.Information, "Rebuilt the catalog from the providers: {Count} service(s).")]
     public static partial void CatalogRebuilt(ILogger logger, int count);
+
+    [LoggerMessage(1010, LogLevel.Debug, "Purge of service {ServiceId} on {Provider}: the vendor asked to wait; the batch is queued for {Seconds} s.")]
+    public static partial void PurgeQueued(ILogger logger, string serviceId, string provider, double seconds);
 
     [LoggerMessage(1009, LogLevel.Warning, "Provider {Provider} cannot purge service {ServiceId}: {Reason}")]
     public static partial void PurgeUnsupported(ILogger logger, string provider, string serviceId, string reason);

@@ -28,12 +28,15 @@ internal sealed class TimeProviderTokenBucket : RateLimiter
         _tokenLimit = tokenLimit;
         _tokens = tokenLimit;
         TokensPerPeriod = tokensPerPeriod;
+        Period = period;
         _timeProvider = timeProvider;
         _idleSince = timeProvider.GetTimestamp();
         _timer = timeProvider.CreateTimer(static s => ((TimeProviderTokenBucket)s!).Replenish(), this, period, period);
     }
 
     public int TokensPerPeriod { get; }
+
+    public TimeSpan Period { get; }
 
     public override TimeSpan? IdleDuration
     {

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Internal;
+using Poppy.Sdk.Models;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Poppy.Sdk.Resilience;
+
+/// <summary>
+/// The composite client's layer around one registered provider: a circuit breaker and a per-call timeout
+/// (the cross-provider resilience layer — HTTP retries live in the provider's own HttpClient), tracing,
+/// metrics and logs. Every path passes it by construction: calls, polls of the operations it returns
+/// (wrapped in <see cref="ResilientOperation{T}"/>), resumes, and each page of a listing. Failures leave it
+/// in the SDK's vocabulary only: an open circuit is a transient <see cref="CdnErrorCode.ServiceUnavailable"/>
+/// error, a call timeout a transient <see cref="CdnErrorCode.Timeout"/> error.
+/// </summary>
+internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperationWrapper, IDisposable
+{
+    private readonly ResiliencePipeline _pipeline;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TimeProviderTokenBucket? _purgeLimiter;
+    private readonly TimeSpan _callTimeout;
+
+    public ResilientCdnProvider(ICdnProvider provider, PoppyClientOptions options, TimeProvider timeProvider, ILogger logger)
+        : base(provider)
+    {
+        ProviderName = provider.Name;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _callTimeout = options.ProviderCallTimeout;
+        var breaker = options.CircuitBreaker;
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "Poppy.Sdk." + provider.Name }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                StateProvider = _circuit,
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+            })
+            .AddTimeout(options.ProviderCallTimeout)
+            .Build();
+
+        if (provider.Capabilities.PurgeRateLimit is { } rate)
+        {
+            _purgeLimiter = new TimeProviderTokenBucket(Math.Max(1, rate.Burst), Math.Max(1, rate.RequestsPerPeriod), rate.Period, timeProvider);
+        }
+    }
+
+    /// <summary>The wrapped provider's name (cached: it is read on every call).</summary>
+    public string ProviderName { get; }
+
+    /// <summary>The provider this layer wraps.</summary>
+    public ICdnProvider Inner => InnerProvider;
+
+    /// <summary>Whether calls are being refused without reaching the vendor.</summary>
+    public bool IsCircuitOpen => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    /// <inheritdoc />
+    public override string Name => ProviderName;
+
+    /// <summary>Whether an exception means "try again later / elsewhere".</summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns>True when transient.</returns>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        CdnRequestFailedException rf => rf.IsTransient,
+        BrokenCircuitException or TimeoutRejectedException or TimeoutException or HttpRequestException => true,
+        CdnAllProvidersFailedException all => all.Attempts.Any(a => IsTransient(a.Exception)),
+        _ => false,
+    };
+
+    /// <inheritdoc />
+    public override Task<CdnOperation<ProviderServiceDetails>> CreateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default) =>
+        InvokeTypedAsync("create", serviceId, static (p, s, ct) => p.CreateServiceAsync(s.serviceId, s.spec, ct), (serviceId, spec), cancellationToken);
+
+    /// <inheritdoc />
+    public override Task<CdnOperation<ProviderServiceDetails>> UpdateServiceAsync(ServiceReference service, ServiceSpec spec, CancellationToken cancellationToken = default) =>
+        InvokeTypedAsync("update", service.ServiceId, static (p, s, ct) => p.UpdateServiceAsync(s.service, s.spec, ct), (service, spec), cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task<CdnOperation> DeleteServiceAsync(ServiceReference service, CancellationToken cancellationToken = default)
+    {
+        var op = await InvokeAsync("delete", service.ServiceId, static (p, s, ct) => p.DeleteServiceAsync(s, ct), service, cancellationToken).ConfigureAwait(false);
+        return op.WrapWith(this);
+    }
+
+    /// <inheritdoc />
+    public override Task<ProviderService?> GetServiceAsync(ServiceReference service, CancellationToken cancellationToken = default) =>
+        InvokeAsync("get", service.ServiceId, static (p, s, ct) => p.GetServiceAsync(s, ct), service, cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await InvokeAsync("purge", service.ServiceId, static (p, s, ct) => p.PurgeAsync(s.service, s.request, ct), (service, request), cancellationToken).ConfigureAwait(false);
+        return result.Completion is { HasCompleted: false } completion ? result with { Completion = completion.WrapWith(this) } : result;
+    }
+
+    /// <inheritdoc />
+    public override async Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
+    {
+        var op = await InvokeAsync("resume", "-", static (p, s, ct) => p.ResumeOperationAsync(s, ct), operationId, cancellationToken).ConfigureAwait(false);
+        return op.WrapWith(this);
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<ProviderService> ListServicesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Each page the provider fetches happens inside MoveNextAsync: every step passes the breaker and timeout.
+        var enumerator = InnerProvider.ListServicesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            while (await InvokeAsync("list", "-", static (_, e, _) => e.MoveNextAsync().AsTask(), enumerator, cancellationToken).ConfigureAwait(false))
+            {
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    /// <summary>Wraps an operation this provider returned, so its polls pass this layer.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="operation">The operation.</param>
+    /// <returns>The wrapped operation.</returns>
+    public CdnOperation<T> Wrap<T>(CdnOperation<T> operation) =>
+        operation is ResilientOperation<T> || operation.HasCompleted ? operation : new ResilientOperation<T>(operation, this, _timeProvider);
+
+    /// <summary>Takes a purge token of this vendor account without waiting.</summary>
+    /// <param name="retryAfter">When none is left: how long until the next one.</param>
+    /// <returns>Whether a token was taken (always, for unpaced vendors).</returns>
+    public bool TryTakePurgeToken(out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (_purgeLimiter is null)
+        {
+            return true;
+        }
+
+        using var lease = _purgeLimiter.AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            return true;
+        }
+
+        retryAfter = _purgeLimiter.Period;
+        return false;
+    }
+
+    /// <summary>Calls the provider through the circuit breaker and timeout, with telemetry; failures leave in the SDK's vocabulary.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <typeparam name="TState">The state passed to the call.</typeparam>
+    /// <param name="operation">The operation's name, for telemetry.</param>
+    /// <param name="serviceId">The service, for telemetry.</param>
+    /// <param name="call">The call.</param>
+    /// <param name="state">Its state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    public async Task<T> InvokeAsync<T, TState>(
+        string operation,
+        string serviceId,
+        Func<ICdnProvider, TState, CancellationToken, Task<T>> call,
+        TState state,
+        CancellationToken cancellationToken)
+    {
+        var start = _timeProvider.GetTimestamp();
+        using var activity = PoppyTelemetry.ActivitySource.StartActivity("poppy.provider.call", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("poppy.provider", ProviderName);
+            activity.SetTag("poppy.operation", operation);
+            activity.SetTag("poppy.service_id", serviceId);
+        }
+
+        try
+        {
+            var result = await _pipeline.ExecuteAsync(
+                static (s, ct) => new ValueTask<T>(s.call(s.provider, s.state, ct)),
+                (call, provider: InnerProvider, state),
+                cancellationToken).ConfigureAwait(false);
+            Record(operation, "success", start, activity);
+            Log.ProviderCallSucceeded(_logger, ProviderName, operation, serviceId, _timeProvider.GetElapsedTime(start).TotalMilliseconds);
+            return result;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var mapped = Map(ex);
+            var outcome = ex is BrokenCircuitException ? "circuit_open" : IsTransient(mapped) ? "transient_error" : "error";
+            Record(operation, outcome, start, activity);
+            activity?.SetStatus(ActivityStatusCode.Error, mapped.GetType().Name);
+            Log.ProviderCallFailed(_logger, ProviderName, operation, serviceId, ProviderError.FromException(mapped).Code, mapped.Message);
+            if (ReferenceEquals(mapped, ex))
+            {
+                throw;
+            }
+
+            throw mapped;
+        }
+        catch (OperationCanceledException)
+        {
+            Record(operation, "cancelled", start, activity);
+            throw;
+        }
+    }
+
+    public void Dispose() => _purgeLimiter?.Dispose();
+
+    private Task<CdnOperation<ProviderServiceDetails>> InvokeTypedAsync<TState>(
+        string operation,
+        string serviceId,
+        Func<ICdnProvider, TState, CancellationToken, Task<CdnOperation<ProviderServiceDetails>>> call,
+        TState state,
+        CancellationToken cancellationToken) =>
+        WrapAsync(InvokeAsync(operation, serviceId, call, state, cancellationToken));
+
+    private async Task<CdnOperation<ProviderServiceDetails>> WrapAsync(Task<CdnOperation<ProviderServiceDetails>> call) => Wrap(await call.ConfigureAwait(false));
+
+    /// <summary>Puts Polly's and the runtime's failures into the SDK's vocabulary.</summary>
+    private Exception Map(Exception exception) => exception switch
+    {
+        BrokenCircuitException open => new CdnRequestFailedException(
+            ProviderName, $"The circuit for provider '{ProviderName}' is open after repeated failures; calls are refused until it closes.", null, CdnErrorCode.ServiceUnavailable, isTransient: true, innerException: open),
+        TimeoutRejectedException timeout => new CdnRequestFailedException(
+            ProviderName, $"Provider '{ProviderName}' did not answer within {_callTimeout.TotalSeconds:0.#} s.", null, CdnErrorCode.Timeout, isTransient: true, innerException: timeout),
+        CdnException => exception,
+        TimeoutException or OperationCanceledException => new CdnRequestFailedException(
+            ProviderName, $"Provider '{ProviderName}' timed out: {exception.Message}", null, CdnErrorCode.Timeout, isTransient: true, innerException: exception),
+        HttpRequestException => new CdnRequestFailedException(
+            ProviderName, $"Provider '{ProviderName}' could not be reached: {exception.Message}", null, CdnErrorCode.NetworkError, isTransient: true, innerException: exception),
+        _ => new CdnRequestFailedException(
+            ProviderName, $"Provider '{ProviderName}' failed unexpectedly ({exception.GetType().Name}): {exception.Message}", null, CdnErrorCode.Unknown, isTransient: false, innerException: exception),
+    };
+
+    private void Record(string operation, string outcome, long start, Activity? activity)
+    {
+        var tags = new TagList
+        {
+            { "poppy.provider", ProviderName },
+            { "poppy.operation", operation },
+            { "poppy.outcome", outcome },
+        };
+        PoppyTelemetry.ProviderCalls.Add(1, tags);
+        if (PoppyTelemetry.ProviderCallDuration.Enabled)
+        {
+            PoppyTelemetry.ProviderCallDuration.Record(_timeProvider.GetElapsedTime(start).TotalSeconds, tags);
+        }
+
+        activity?.SetTag("poppy.outcome", outcome);
+    }
+}
