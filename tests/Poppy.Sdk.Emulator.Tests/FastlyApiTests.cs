@@ -252,6 +252,16 @@ public sealed class FastlyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VersionPath_NotANumber_Is404NotA405()
+    {
+        var id = await CreateDeployableServiceAsync();
+
+        var body = await SendAsync(HttpMethod.Get, $"service/{id}/version/latest", expected: HttpStatusCode.NotFound);
+
+        Assert.Equal("Record not found", body["msg"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task UnknownMethod_OnAServedPath_Is405InFastlyFormat()
     {
         using var request = new HttpRequestMessage(HttpMethod.Patch, "service");

@@ -31,22 +31,34 @@ internal static class VendorPipeline
             .UseMiddleware<FaultMiddleware>(time)
             .UseMiddleware<AuthMiddleware>();
 
-    /// <summary>Whether an operation of the vendor serves the path with another method (so the answer may be a 405).</summary>
+    /// <summary>
+    /// Whether an operation of the vendor serves the path with another method only (so the answer may be a
+    /// 405). Route constraints are not evaluated here, so a path some operation of the same method matches
+    /// in shape was refused by a constraint (<c>{version:int}</c>): not a method problem.
+    /// </summary>
     private static bool ServedWithOtherMethod(IEndpointRouteBuilder routes, IVendorEmulator vendor, HttpRequest request)
     {
         var path = request.Path.Value ?? "/";
+        var otherMethod = false;
         foreach (var endpoint in routes.DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>())
         {
             // The catch-alls carry no method metadata; only the vendor's operations do.
-            if (endpoint.Metadata.GetMetadata<VendorEndpointMetadata>()?.Vendor == vendor
-                && endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not null
-                && new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
+            if (endpoint.Metadata.GetMetadata<VendorEndpointMetadata>()?.Vendor != vendor
+                || endpoint.Metadata.GetMetadata<IHttpMethodMetadata>() is not { } methods
+                || !new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), new RouteValueDictionary()).TryMatch(path, new RouteValueDictionary()))
             {
-                return true;
+                continue;
             }
+
+            if (methods.HttpMethods.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            otherMethod = true;
         }
 
-        return false;
+        return otherMethod;
     }
 
     /// <summary>The vendor whose endpoint the request was routed to, or null when none.</summary>
