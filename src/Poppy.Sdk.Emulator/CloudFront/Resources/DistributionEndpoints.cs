@@ -144,9 +144,7 @@ internal sealed class DistributionEndpoints(CloudFrontState state)
         }
     }
 
-
     /// <summary>The checks CloudFront makes beyond the schema: references, quotas, value rules.</summary>
-
     private void CheckConfig(XElement config, CloudFrontDistribution? self)
     {
         var comment = Text(config, "Comment") ?? "";
