@@ -22,13 +22,14 @@ public sealed class CdnEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private CdnEmulator(WebApplication app, Uri baseUrl, CdnEmulatorOptions options)
+    private CdnEmulator(WebApplication app, Uri baseUrl, CdnEmulatorOptions options, IReadOnlyList<IVendorEmulator> vendors)
     {
         _app = app;
         BaseUrl = baseUrl;
         Options = options;
-        Fastly = new FastlyEmulator(options.Fastly, options.TimeProvider, options.Seed);
-        CloudFront = new CloudFrontEmulator(options.CloudFront, options.TimeProvider, options.Seed, () => options.DeployDelay);
+        Vendors = vendors;
+        Fastly = GetVendor<FastlyEmulator>();
+        CloudFront = GetVendor<CloudFrontEmulator>();
     }
 
     /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
@@ -36,6 +37,9 @@ public sealed class CdnEmulator : IAsyncDisposable
 
     /// <summary>The options it was started with.</summary>
     public CdnEmulatorOptions Options { get; }
+
+    /// <summary>Every emulated vendor, in the order of their start-up lines.</summary>
+    public IReadOnlyList<IVendorEmulator> Vendors { get; }
 
     /// <summary>The emulated Fastly API: credentials, inspection, faults.</summary>
     public FastlyEmulator Fastly { get; }
@@ -50,6 +54,7 @@ public sealed class CdnEmulator : IAsyncDisposable
     public static async Task<CdnEmulator> StartAsync(CdnEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new CdnEmulatorOptions();
+        var vendors = EmulatedVendors.Create(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (options.LoggerFactory is { } loggerFactory)
@@ -63,22 +68,31 @@ public sealed class CdnEmulator : IAsyncDisposable
         // signals, and standalone the program handles them itself.
         builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         var app = builder.Build();
-        CdnEmulator? emulator = null;
-        app.Run(context => emulator!.DispatchAsync(context));
+        app.UseRouting();
+        app.UseVendorPipeline(options.TimeProvider);
+        foreach (var vendor in vendors)
+        {
+            app.MapVendor(vendor);
+        }
+
+        app.Map("/{**path}", NoVendorAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
-        emulator = new CdnEmulator(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), options);
-        return emulator;
+        return new CdnEmulator(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), options, vendors);
     }
+
+    /// <summary>One emulated vendor by its type.</summary>
+    /// <typeparam name="TVendor">The vendor's emulator type (<see cref="FastlyEmulator"/>, …).</typeparam>
+    /// <returns>The vendor.</returns>
+    /// <exception cref="InvalidOperationException">No vendor of that type is emulated.</exception>
+    public TVendor GetVendor<TVendor>()
+        where TVendor : IVendorEmulator =>
+        Vendors.OfType<TVendor>().FirstOrDefault() ?? throw new InvalidOperationException($"No vendor of type {typeof(TVendor).Name} is emulated.");
 
     /// <summary>One scriptable line per vendor: the vendor's key, then <c>name=value</c> pairs.</summary>
     /// <returns>The lines.</returns>
-    public IReadOnlyList<string> DescribeVendors() =>
-    [
-        $"fastly base_url={BaseUrl.ToString().TrimEnd('/')} api_key={Fastly.ApiKey}",
-        $"cloudfront base_url={BaseUrl.ToString().TrimEnd('/')} access_key_id={CloudFront.AccessKeyId} secret_access_key={CloudFront.SecretAccessKey}",
-    ];
+    public IReadOnlyList<string> DescribeVendors() => [.. Vendors.Select(v => v.DescribeStartup(BaseUrl))];
 
     /// <summary>Stops the emulator.</summary>
     /// <param name="cancellationToken">Cancels a graceful stop.</param>
@@ -88,30 +102,10 @@ public sealed class CdnEmulator : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _app.DisposeAsync().ConfigureAwait(false);
 
-    private async Task DispatchAsync(HttpContext context)
+    private static async Task NoVendorAsync(HttpContext context)
     {
-        if (FastlyEmulator.Owns(context.Request.Path))
-        {
-            await Fastly.HandleAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        if (CloudFrontEmulator.Owns(context.Request.Path))
-        {
-            await CloudFront.HandleAsync(context).ConfigureAwait(false);
-            return;
-        }
-
         context.Response.StatusCode = 404;
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("No emulated vendor API serves this path.", context.RequestAborted).ConfigureAwait(false);
     }
-}
-
-/// <summary>A host lifetime that registers no signal handlers.</summary>
-internal sealed class PassiveHostLifetime : IHostLifetime
-{
-    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -7,6 +7,8 @@ namespace Poppy.Sdk.Emulator;
 /// <summary>Options of <see cref="CdnEmulator"/>.</summary>
 public sealed class CdnEmulatorOptions
 {
+    private readonly Dictionary<Type, object> _vendors = [];
+
     /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 
@@ -20,11 +22,49 @@ public sealed class CdnEmulatorOptions
     public int Seed { get; set; } = 1;
 
     /// <summary>The emulated Fastly API.</summary>
-    public FastlyEmulatorOptions Fastly { get; set; } = new();
+    public FastlyEmulatorOptions Fastly
+    {
+        get => Vendor<FastlyEmulatorOptions>();
+        set => SetVendor(value);
+    }
 
     /// <summary>The emulated Amazon CloudFront API.</summary>
-    public CloudFrontEmulatorOptions CloudFront { get; set; } = new();
+    public CloudFrontEmulatorOptions CloudFront
+    {
+        get => Vendor<CloudFrontEmulatorOptions>();
+        set => SetVendor(value);
+    }
 
     /// <summary>Logging for the host; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The options of one emulated vendor, by their type; defaults until set or changed.</summary>
+    /// <typeparam name="TOptions">The vendor's options type (<see cref="FastlyEmulatorOptions"/>, …).</typeparam>
+    /// <returns>The options (the same instance on every call).</returns>
+    public TOptions Vendor<TOptions>()
+        where TOptions : class, new()
+    {
+        lock (_vendors)
+        {
+            if (!_vendors.TryGetValue(typeof(TOptions), out var options))
+            {
+                _vendors[typeof(TOptions)] = options = new TOptions();
+            }
+
+            return (TOptions)options;
+        }
+    }
+
+    /// <summary>Replaces the options of one emulated vendor.</summary>
+    /// <typeparam name="TOptions">The vendor's options type.</typeparam>
+    /// <param name="options">The options.</param>
+    public void SetVendor<TOptions>(TOptions options)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        lock (_vendors)
+        {
+            _vendors[typeof(TOptions)] = options;
+        }
+    }
 }

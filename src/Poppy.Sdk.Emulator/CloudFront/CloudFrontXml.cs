@@ -2,47 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
 
 namespace Poppy.Sdk.Emulator.CloudFront;
-
-/// <summary>An answer in CloudFront's <c>ErrorResponse</c> format.</summary>
-/// <param name="code">The error code (<c>NoSuchDistribution</c>, …).</param>
-/// <param name="message">The message.</param>
-internal sealed class CloudFrontError(string code, string message) : Exception(message)
-{
-    /// <summary>The HTTP status of each error code the emulator sends (from the API model; 400 when not listed).</summary>
-    private static readonly Dictionary<string, int> Statuses = new(StringComparer.Ordinal)
-    {
-        ["AccessDenied"] = 403,
-        ["BatchTooLarge"] = 413,
-        ["CNAMEAlreadyExists"] = 409,
-        ["DistributionAlreadyExists"] = 409,
-        ["DistributionNotDisabled"] = 409,
-        ["FunctionAlreadyExists"] = 409,
-        ["FunctionInUse"] = 409,
-        ["FunctionSizeLimitExceeded"] = 413,
-        ["IncompleteSignature"] = 403,
-        ["InternalFailure"] = 500,
-        ["InvalidClientTokenId"] = 403,
-        ["InvalidTagging"] = 400,
-        ["InvalidationBatchAlreadyExists"] = 409,
-        ["MissingAuthenticationToken"] = 403,
-        ["NoSuchDistribution"] = 404,
-        ["NoSuchFunctionExists"] = 404,
-        ["NoSuchInvalidation"] = 404,
-        ["NoSuchOrigin"] = 404,
-        ["NoSuchResource"] = 404,
-        ["PreconditionFailed"] = 412,
-        ["ServiceUnavailable"] = 503,
-        ["SignatureDoesNotMatch"] = 403,
-    };
-
-    /// <summary>The error code.</summary>
-    public string Code { get; } = code;
-
-    /// <summary>The HTTP status.</summary>
-    public int Status { get; init; } = Statuses.GetValueOrDefault(code, 400);
-}
 
 /// <summary>CloudFront's REST-XML: the namespace, reading request bodies, writing answers.</summary>
 internal static class CloudFrontXml
@@ -126,6 +88,90 @@ internal static class CloudFrontXml
     /// <summary>UTF-8 without a byte-order mark.</summary>
     public static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>The path prefix of every operation.</summary>
+    public const string Prefix = "/" + ApiVersion;
+
+    /// <summary>The items of a CloudFront list (<c>Quantity</c> + <c>Items</c>), or none.</summary>
+    public static IEnumerable<XElement> Items(XElement? list) => list?.Element(Ns + "Items")?.Elements() ?? [];
+
+    /// <summary>Reads the body, runs the operation and writes its reply.</summary>
+    public static async Task AnswerAsync(HttpContext context, Func<HttpRequest, byte[], Reply> operation)
+    {
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        await WriteAsync(context, operation(context.Request, body)).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>If-Match</c> check of updates and deletes: missing is <c>InvalidIfMatchVersion</c>, stale <c>PreconditionFailed</c>.</summary>
+    public static void CheckIfMatch(HttpRequest request, string? current)
+    {
+        var ifMatch = request.Headers.IfMatch.ToString();
+        if (ifMatch.Length == 0)
+        {
+            throw InvalidIfMatch();
+        }
+
+        if (ifMatch != current)
+        {
+            throw PreconditionFailed();
+        }
+    }
+
+    public static CloudFrontError InvalidIfMatch() => new("InvalidIfMatchVersion", "The If-Match version is missing or not valid for the resource.");
+
+    public static CloudFrontError PreconditionFailed() => new("PreconditionFailed", "The precondition given in one or more of the request-header fields evaluated to false.");
+
+    /// <summary>The <c>Marker</c> and <c>MaxItems</c> query parameters (default 100).</summary>
+    public static (string Marker, int MaxItems) Paging(HttpRequest request)
+    {
+        var marker = request.Query["Marker"].ToString();
+        var raw = request.Query["MaxItems"].ToString();
+        if (raw.Length == 0)
+        {
+            return (marker, 100);
+        }
+
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var maxItems) && maxItems > 0
+            ? (marker, maxItems)
+            : throw new CloudFrontError("InvalidArgument", $"MaxItems must be a positive integer, not '{raw}'.");
+    }
+
+    /// <summary>The absolute URL of a resource, for <c>Location</c>.</summary>
+    public static string LocationOf(HttpRequest request, string resource) => $"{request.Scheme}://{request.Host}{Prefix}/{resource}";
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static async Task WriteAsync(HttpContext context, Reply reply)
+    {
+        var response = context.Response;
+        response.StatusCode = reply.Status;
+        if (reply.ETag is { } etag)
+        {
+            response.Headers.ETag = etag;
+        }
+
+        if (reply.Location is { } location)
+        {
+            response.Headers.Location = location;
+        }
+
+        if (reply.Xml is { } xml)
+        {
+            response.ContentType = "text/xml";
+            await response.WriteAsync(Document(xml), Utf8, context.RequestAborted).ConfigureAwait(false);
+        }
+        else if (reply.Raw is { } raw)
+        {
+            response.ContentType = "application/octet-stream";
+            response.ContentLength = raw.Length;
+            await response.Body.WriteAsync(raw, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
     private static XElement Normalise(XElement element)
     {
         if (element.Name.Namespace != Ns)
@@ -164,3 +210,6 @@ internal static class CloudFrontXml
         return copy;
     }
 }
+
+/// <summary>A successful answer: status, XML body or raw bytes, <c>ETag</c>, <c>Location</c>.</summary>
+internal sealed record Reply(int Status, XElement? Xml = null, string? ETag = null, string? Location = null, byte[]? Raw = null);

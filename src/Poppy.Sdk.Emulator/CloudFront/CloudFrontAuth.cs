@@ -7,12 +7,13 @@ using Poppy.Sdk.CloudFront.Internal.Signing;
 namespace Poppy.Sdk.Emulator.CloudFront;
 
 /// <summary>
-/// Verifies AWS Signature Version 4 on a request the way CloudFront does: parses the
+/// CloudFront's access check: AWS Signature Version 4, verified the way CloudFront does. It parses the
 /// <c>Authorization</c> header, checks the key, the session token, the credential scope
 /// (<c>us-east-1</c>/<c>cloudfront</c>) and the clock skew, then recomputes the signature from the
 /// request as received (with the signer the CloudFront provider uses) and compares in constant time.
+/// The body is read for <c>x-amz-content-sha256</c> and the signature, then put back for the operation.
 /// </summary>
-internal static class SigV4Verifier
+internal sealed class CloudFrontAuth(CloudFrontState state)
 {
     /// <summary>The region every CloudFront signature is scoped to.</summary>
     public const string Region = "us-east-1";
@@ -26,12 +27,34 @@ internal static class SigV4Verifier
     private const string SignatureMismatchMessage =
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
+    /// <summary>Checks a request.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>Null when it may go on; otherwise CloudFront's 403.</returns>
+    public async ValueTask<VendorErrorException?> CheckAsync(HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        var replay = new MemoryStream(body, writable: false);
+        context.Response.RegisterForDispose(replay);
+        context.Request.Body = replay;
+        try
+        {
+            Verify(context.Request, body, state.Options, state.Time.GetUtcNow());
+            return null;
+        }
+        catch (CloudFrontError e)
+        {
+            return e;
+        }
+    }
+
     /// <summary>Throws the error CloudFront would answer, unless the request is correctly signed.</summary>
     /// <param name="request">The request.</param>
     /// <param name="body">The request body as received.</param>
     /// <param name="options">The credentials accepted.</param>
     /// <param name="now">The server's clock.</param>
-    public static void Verify(HttpRequest request, byte[] body, CloudFrontEmulatorOptions options, DateTimeOffset now)
+    private static void Verify(HttpRequest request, byte[] body, CloudFrontEmulatorOptions options, DateTimeOffset now)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrWhiteSpace(authorization))
