@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.Fastly.Internal;
+using Poppy.Sdk.Fastly.Internal.Api;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.Validation;
 
@@ -27,14 +28,18 @@ namespace Poppy.Sdk.Fastly;
 /// </remarks>
 public class FastlyCdnProvider : ICdnProvider
 {
-    private readonly FastlyApiClient _api = null!;
+    private readonly FastlyApi _api = null!;
     private readonly FastlyTranslator _translator = null!;
     private readonly FastlyCdnProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly CdnCapabilities _capabilities = null!;
 
     /// <summary>Creates the provider.</summary>
-    /// <param name="httpClient">The client used for the Fastly API (its own base address is not used; see <see cref="FastlyCdnProviderOptions.BaseAddress"/>).</param>
+    /// <param name="httpClient">
+    /// The client used for the Fastly API; it must authenticate its requests (its own base address is not used; see
+    /// <see cref="FastlyCdnProviderOptions.BaseAddress"/>). The provider never adds the token itself: use
+    /// <see cref="CreateHttpClient"/> without DI; <c>AddFastly()</c> registers a client that does.
+    /// </param>
     /// <param name="options">The account options; copied, and validated here.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
@@ -52,9 +57,24 @@ public class FastlyCdnProvider : ICdnProvider
         _options = options.Clone();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        _api = new FastlyApiClient(httpClient, _options, time, _logger);
+        _api = new FastlyApi(httpClient, _options, time, _logger);
         _translator = new FastlyTranslator(_options);
         _capabilities = BuildCapabilities(_options);
+    }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> for the provider without DI: it adds the <c>Fastly-Key</c> header (from
+    /// <paramref name="options"/>, read per request) to every request, once, in front of <paramref name="innerHandler"/>.
+    /// With DI, <c>AddFastly()</c> puts the same handler on the named client instead.
+    /// </summary>
+    /// <param name="options">The account options (the token is read from them when each request is sent).</param>
+    /// <param name="innerHandler">The handler that sends the requests (a test handler, your own pipeline); a new
+    /// <see cref="SocketsHttpHandler"/> when null. Disposed with the client.</param>
+    /// <returns>The client; the caller owns it.</returns>
+    public static HttpClient CreateHttpClient(FastlyCdnProviderOptions options, HttpMessageHandler? innerHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new HttpClient(new FastlyAuthHandler(() => options.ApiToken) { InnerHandler = innerHandler ?? new SocketsHttpHandler() });
     }
 
     /// <summary>For mocking frameworks only.</summary>
@@ -90,7 +110,7 @@ public class FastlyCdnProvider : ICdnProvider
         var (normalized, desired) = Prepare(spec, ValidationMode.Create);
         Log.Creating(_logger, serviceId);
 
-        var existing = await _api.SearchServiceAsync(FastlyTranslator.ServiceName(serviceId), cancellationToken).ConfigureAwait(false);
+        var existing = await _api.Services.SearchAsync(FastlyTranslator.ServiceName(serviceId), cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
             var vendorId = RequireStamp(existing, serviceId);
@@ -98,7 +118,7 @@ public class FastlyCdnProvider : ICdnProvider
             return await DeployAsync(serviceId, existing, normalized, desired, "create", cancellationToken).ConfigureAwait(false);
         }
 
-        var created = await _api.CreateServiceAsync(FastlyTranslator.ServiceName(serviceId), FastlyTranslator.ServiceComment(serviceId), cancellationToken).ConfigureAwait(false);
+        var created = await _api.Services.CreateAsync(FastlyTranslator.ServiceName(serviceId), FastlyTranslator.ServiceComment(serviceId), cancellationToken).ConfigureAwait(false);
         var id = created.Id is { Length: > 0 } v ? v : throw Malformed("create service", "no service id");
         Log.Created(_logger, serviceId, id);
 
@@ -136,16 +156,16 @@ public class FastlyCdnProvider : ICdnProvider
         var vendorId = found.Id!;
         if (found.Versions is null)
         {
-            found = await _api.GetServiceAsync(vendorId, cancellationToken).ConfigureAwait(false) ?? found;
+            found = await _api.Services.GetAsync(vendorId, cancellationToken).ConfigureAwait(false) ?? found;
         }
 
         // Fastly refuses to delete a service with an active version.
         if (ActiveVersion(found) is { } active)
         {
-            await _api.DeactivateVersionAsync(vendorId, active, cancellationToken).ConfigureAwait(false);
+            await _api.Versions.DeactivateAsync(vendorId, active, cancellationToken).ConfigureAwait(false);
         }
 
-        await _api.DeleteServiceAsync(vendorId, cancellationToken).ConfigureAwait(false);
+        await _api.Services.DeleteAsync(vendorId, cancellationToken).ConfigureAwait(false);
         Log.Deleted(_logger, service.ServiceId, vendorId);
         return FastlyOperation<object?>.Succeeded(FastlyOperationId.Delete(vendorId), null);
     }
@@ -169,16 +189,16 @@ public class FastlyCdnProvider : ICdnProvider
     {
         for (var page = 1; ; page++)
         {
-            var (items, hasMore) = await _api.ListServicesAsync(page, cancellationToken).ConfigureAwait(false);
+            var (items, hasMore) = await _api.Services.ListAsync(page, cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
-                if (FastlyTranslator.ReadStamp(item.Comment) is not { } serviceId || item.Id is null)
+                if (ServiceStamp.Parse(item.Comment) is not { } serviceId || item.Id is null)
                 {
                     continue;
                 }
 
                 var service = item.Versions is null
-                    ? await _api.GetServiceAsync(item.Id, cancellationToken).ConfigureAwait(false)
+                    ? await _api.Services.GetAsync(item.Id, cancellationToken).ConfigureAwait(false)
                     : item;
                 if (service is not null)
                 {
@@ -227,14 +247,14 @@ public class FastlyCdnProvider : ICdnProvider
                         domains ??= await ReadDomainNamesAsync(found, cancellationToken).ConfigureAwait(false);
                         foreach (var domain in domains)
                         {
-                            AddId(ids, await _api.PurgeUrlAsync(domain + item, soft, cancellationToken).ConfigureAwait(false));
+                            AddId(ids, await _api.Purge.PurgeUrlAsync(domain + item, soft, cancellationToken).ConfigureAwait(false));
                             calls++;
                         }
                     }
                     else
                     {
                         var url = new Uri(item, UriKind.Absolute);
-                        AddId(ids, await _api.PurgeUrlAsync(url.Authority + url.PathAndQuery, soft, cancellationToken).ConfigureAwait(false));
+                        AddId(ids, await _api.Purge.PurgeUrlAsync(url.Authority + url.PathAndQuery, soft, cancellationToken).ConfigureAwait(false));
                         calls++;
                     }
                 }
@@ -242,7 +262,7 @@ public class FastlyCdnProvider : ICdnProvider
                 break;
 
             case PurgeKind.Tag:
-                var purged = await _api.PurgeKeysAsync(vendorId, request.Items, soft, cancellationToken).ConfigureAwait(false);
+                var purged = await _api.Purge.PurgeKeysAsync(vendorId, request.Items, soft, cancellationToken).ConfigureAwait(false);
                 calls++;
                 foreach (var key in request.Items)
                 {
@@ -252,7 +272,7 @@ public class FastlyCdnProvider : ICdnProvider
                 break;
 
             default:
-                await _api.PurgeAllAsync(vendorId, cancellationToken).ConfigureAwait(false);
+                await _api.Purge.PurgeAllAsync(vendorId, cancellationToken).ConfigureAwait(false);
                 calls++;
                 break;
         }
@@ -274,7 +294,7 @@ public class FastlyCdnProvider : ICdnProvider
             throw new ArgumentException($"'{operationId}' is not a Fastly operation id (fastly:<create|update>:<service>:<version> or fastly:delete:<service>).", nameof(operationId));
         }
 
-        var service = vendorId == "-" ? null : await _api.GetServiceAsync(vendorId, cancellationToken).ConfigureAwait(false);
+        var service = vendorId == "-" ? null : await _api.Services.GetAsync(vendorId, cancellationToken).ConfigureAwait(false);
         if (kind == "delete")
         {
             return service is null
@@ -282,7 +302,7 @@ public class FastlyCdnProvider : ICdnProvider
                 : FastlyOperation<object?>.Failed(operationId, new CdnRequestFailedException(Name, $"Fastly service '{vendorId}' still exists; delete it again.", 409, CdnErrorCode.Conflict, isTransient: true));
         }
 
-        if (service is null || FastlyTranslator.ReadStamp(service.Comment) is not { } serviceId)
+        if (service is null || ServiceStamp.Parse(service.Comment) is not { } serviceId)
         {
             return FastlyOperation<ProviderServiceDetails>.Failed(operationId, new CdnRequestFailedException(Name, $"Fastly service '{vendorId}' no longer exists.", 404, CdnErrorCode.NotFound, isTransient: false));
         }
@@ -365,7 +385,7 @@ public class FastlyCdnProvider : ICdnProvider
         var vendorId = service.Id!;
         if (service.Versions is null)
         {
-            service = await _api.GetServiceAsync(vendorId, cancellationToken).ConfigureAwait(false)
+            service = await _api.Services.GetAsync(vendorId, cancellationToken).ConfigureAwait(false)
                 ?? throw new CdnRequestFailedException(Name, $"Fastly service '{vendorId}' disappeared.", 404, CdnErrorCode.NotFound, isTransient: false);
         }
 
@@ -393,7 +413,7 @@ public class FastlyCdnProvider : ICdnProvider
 
         if (baseVersion.Active == true || baseVersion.Locked == true)
         {
-            var clone = await _api.CloneVersionAsync(vendorId, baseVersion.Number.Value, cancellationToken).ConfigureAwait(false);
+            var clone = await _api.Versions.CloneAsync(vendorId, baseVersion.Number.Value, cancellationToken).ConfigureAwait(false);
             draft = clone.Number ?? throw Malformed("clone version", "no version number");
         }
         else
@@ -413,8 +433,8 @@ public class FastlyCdnProvider : ICdnProvider
 
     private async Task ActivateAsync(string serviceId, string vendorId, int version, CancellationToken cancellationToken)
     {
-        await _api.ValidateVersionAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        await _api.ActivateVersionAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        await _api.Versions.ValidateAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        await _api.Versions.ActivateAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
         Log.Activated(_logger, serviceId, vendorId, version);
     }
 
@@ -463,77 +483,77 @@ public class FastlyCdnProvider : ICdnProvider
         {
             foreach (var name in names)
             {
-                await _api.DeleteObjectAsync(vendorId, version, kind, name, cancellationToken).ConfigureAwait(false);
+                await _api.Objects.DeleteAsync(vendorId, version, kind, name, cancellationToken).ConfigureAwait(false);
             }
         }
 
         var kept = current.Domains.Except(staleDomains).ToList();
         foreach (var d in desired.Domains.Where(d => !kept.Contains(d)))
         {
-            await _api.CreateDomainAsync(vendorId, version, d, cancellationToken).ConfigureAwait(false);
+            await _api.Objects.CreateDomainAsync(vendorId, version, d, cancellationToken).ConfigureAwait(false);
         }
 
         var keptAcls = current.Acls.Except(staleAcls).ToList();
         foreach (var a in desired.Acls.Where(a => !keptAcls.Contains(a)))
         {
-            var acl = await _api.CreateAclAsync(vendorId, version, a.Name, cancellationToken).ConfigureAwait(false);
+            var acl = await _api.Objects.CreateAclAsync(vendorId, version, a.Name, cancellationToken).ConfigureAwait(false);
             if (a.Entries.Count > 0)
             {
                 var aclId = acl.Id is { Length: > 0 } id ? id : throw Malformed("create acl", "no acl id");
-                await _api.CreateAclEntriesAsync(vendorId, aclId, a.Entries, cancellationToken).ConfigureAwait(false);
+                await _api.Acls.CreateEntriesAsync(vendorId, aclId, a.Entries, cancellationToken).ConfigureAwait(false);
             }
         }
 
         var keptConditions = current.Conditions.Except(staleConditions).ToList();
         foreach (var c in desired.Conditions.Where(c => !keptConditions.Contains(c)))
         {
-            await _api.CreateConditionAsync(vendorId, version, c, cancellationToken).ConfigureAwait(false);
+            await _api.Objects.CreateConditionAsync(vendorId, version, c, cancellationToken).ConfigureAwait(false);
         }
 
         var keptBackends = current.Backends.Except(staleBackends).ToList();
         foreach (var b in desired.Backends.Where(b => !keptBackends.Contains(b)))
         {
-            await _api.CreateBackendAsync(vendorId, version, b, cancellationToken).ConfigureAwait(false);
+            await _api.Objects.CreateBackendAsync(vendorId, version, b, cancellationToken).ConfigureAwait(false);
         }
 
         var keptSettings = current.CacheSettings.Except(staleSettings).ToList();
         foreach (var s in desired.CacheSettings.Where(s => !keptSettings.Contains(s)))
         {
-            await _api.CreateCacheSettingsAsync(vendorId, version, s, cancellationToken).ConfigureAwait(false);
+            await _api.Objects.CreateCacheSettingsAsync(vendorId, version, s, cancellationToken).ConfigureAwait(false);
         }
 
         var keptResponses = current.ResponseObjects.Except(staleResponses).ToList();
         foreach (var r in desired.ResponseObjects.Where(r => !keptResponses.Contains(r)))
         {
-            await _api.CreateResponseObjectAsync(vendorId, version, r, cancellationToken).ConfigureAwait(false);
+            await _api.Objects.CreateResponseObjectAsync(vendorId, version, r, cancellationToken).ConfigureAwait(false);
         }
 
         if (desired.DefaultTtl is { } ttl && ttl != current.DefaultTtl)
         {
-            await _api.UpdateSettingsAsync(vendorId, version, ttl, cancellationToken).ConfigureAwait(false);
+            await _api.Versions.UpdateSettingsAsync(vendorId, version, ttl, cancellationToken).ConfigureAwait(false);
         }
 
         if (desired.VersionComment is { } comment && comment != current.VersionComment)
         {
-            await _api.UpdateVersionCommentAsync(vendorId, version, comment, cancellationToken).ConfigureAwait(false);
+            await _api.Versions.UpdateCommentAsync(vendorId, version, comment, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Reads the objects Poppy manages in one version (all domains; backends, conditions, … named <c>poppy-*</c>).</summary>
     private async Task<FastlyConfig> ReadConfigAsync(string vendorId, int version, string? versionComment, CancellationToken cancellationToken)
     {
-        var domains = await _api.ListDomainsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        var backends = await _api.ListBackendsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        var conditions = await _api.ListConditionsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        var cacheSettings = await _api.ListCacheSettingsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        var responses = await _api.ListResponseObjectsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
-        var settings = await _api.GetSettingsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var domains = await _api.Objects.ListDomainsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var backends = await _api.Objects.ListBackendsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var conditions = await _api.Objects.ListConditionsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var cacheSettings = await _api.Objects.ListCacheSettingsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var responses = await _api.Objects.ListResponseObjectsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
+        var settings = await _api.Versions.GetSettingsAsync(vendorId, version, cancellationToken).ConfigureAwait(false);
         var acls = new List<AclObject>();
-        foreach (var acl in await _api.ListAclsAsync(vendorId, version, cancellationToken).ConfigureAwait(false))
+        foreach (var acl in await _api.Objects.ListAclsAsync(vendorId, version, cancellationToken).ConfigureAwait(false))
         {
             if (acl.Name is { } name && FastlyTranslator.IsManaged(name) && acl.Id is { } aclId)
             {
-                var entries = await _api.ListAclEntriesAsync(vendorId, aclId, cancellationToken).ConfigureAwait(false);
+                var entries = await _api.Acls.ListEntriesAsync(vendorId, aclId, cancellationToken).ConfigureAwait(false);
                 acls.Add(new AclObject(name, entries
                     .Where(e => e.Ip is not null)
                     .Select(e => FastlyTranslator.ParseAclEntry(e.Ip!) is { } parsed ? parsed with { Subnet = e.Subnet, Negated = e.Negated == true } : new AclEntryObject(e.Ip!, e.Subnet, e.Negated == true))
@@ -600,7 +620,7 @@ public class FastlyCdnProvider : ICdnProvider
     {
         if (service.Versions is null)
         {
-            service = await _api.GetServiceAsync(service.Id!, cancellationToken).ConfigureAwait(false) ?? service;
+            service = await _api.Services.GetAsync(service.Id!, cancellationToken).ConfigureAwait(false) ?? service;
         }
 
         var versions = service.Versions ?? [];
@@ -610,7 +630,7 @@ public class FastlyCdnProvider : ICdnProvider
             return [];
         }
 
-        var domains = await _api.ListDomainsAsync(service.Id!, version.Number!.Value, cancellationToken).ConfigureAwait(false);
+        var domains = await _api.Objects.ListDomainsAsync(service.Id!, version.Number!.Value, cancellationToken).ConfigureAwait(false);
         return domains.Where(d => !string.IsNullOrEmpty(d.Name)).Select(d => d.Name!).ToList();
     }
 
@@ -618,8 +638,8 @@ public class FastlyCdnProvider : ICdnProvider
     private async Task<FastlyServiceDto?> FindAsync(ServiceReference service, CancellationToken cancellationToken)
     {
         var found = service.VendorServiceId is { Length: > 0 } vendorId
-            ? await _api.GetServiceAsync(vendorId, cancellationToken).ConfigureAwait(false)
-            : await _api.SearchServiceAsync(FastlyTranslator.ServiceName(service.ServiceId), cancellationToken).ConfigureAwait(false);
+            ? await _api.Services.GetAsync(vendorId, cancellationToken).ConfigureAwait(false)
+            : await _api.Services.SearchAsync(FastlyTranslator.ServiceName(service.ServiceId), cancellationToken).ConfigureAwait(false);
         if (found is null)
         {
             return null;
@@ -632,7 +652,7 @@ public class FastlyCdnProvider : ICdnProvider
     private string RequireStamp(FastlyServiceDto service, string serviceId)
     {
         var id = service.Id is { Length: > 0 } v ? v : throw Malformed("get service", "no service id");
-        var stamp = FastlyTranslator.ReadStamp(service.Comment);
+        var stamp = ServiceStamp.Parse(service.Comment);
         if (!string.Equals(stamp, serviceId, StringComparison.Ordinal))
         {
             throw new CdnRequestFailedException(

@@ -197,7 +197,7 @@ public class DependencyInjectionTests
 
         var logs = sp.GetRequiredService<FakeLogCollector>().GetSnapshot();
         Assert.NotEmpty(logs);
-        Assert.Contains(logs, r => r.Id.Id == 3009);
+        Assert.Contains(logs, r => r.Id.Id == 2001);
         Assert.All(logs, r =>
         {
             Assert.DoesNotContain(token, r.Message, StringComparison.Ordinal);

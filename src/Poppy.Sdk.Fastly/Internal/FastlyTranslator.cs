@@ -21,13 +21,11 @@ namespace Poppy.Sdk.Fastly.Internal;
 /// <c>poppy-cache-{i}</c> (action <c>cache</c>, or <c>pass</c> for TTL 0).</item>
 /// <item>Restrictions: one REQUEST condition <c>poppy-restrictions</c> (the OR of one deny clause per kind × access × path group),
 /// client IPs in ACLs <c>poppy_acl_{k}</c>, and one 403 response object <c>poppy-forbidden</c>.</item>
-/// <item>The version comment holds a manifest: the neutral spec as JSON, so names and order survive a read-back.</item>
+/// <item>The version comment holds the manifest (<see cref="SpecManifest"/>): the neutral spec, so names and order survive a read-back.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class FastlyTranslator
 {
-    public const string ManifestPrefix = "poppy:manifest:v1 ";
-    public const string ServiceStampPrefix = "poppy:service_id=";
     public const string RestrictionConditionName = "poppy-restrictions";
     public const string ForbiddenResponseName = "poppy-forbidden";
     public const string BackendPrefix = "poppy-origin-";
@@ -54,22 +52,8 @@ internal sealed partial class FastlyTranslator
     /// <summary>The deterministic Fastly service name for a Poppy service id (Fastly's search is by exact name).</summary>
     public static string ServiceName(string serviceId) => "poppy-" + serviceId;
 
-    /// <summary>The service comment that stamps the Poppy service id.</summary>
-    public static string ServiceComment(string serviceId) => ServiceStampPrefix + serviceId;
-
-    /// <summary>Reads the Poppy service id from a service comment, or null when the service is not Poppy's.</summary>
-    public static string? ReadStamp(string? comment)
-    {
-        if (comment is null || !comment.StartsWith(ServiceStampPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var id = comment[ServiceStampPrefix.Length..];
-        var end = id.IndexOfAny(['\n', '\r', ' ']);
-        id = end < 0 ? id : id[..end];
-        return id.Length == 0 ? null : id;
-    }
+    /// <summary>The service comment that stamps the Poppy service id (<see cref="ServiceStamp"/>).</summary>
+    public static string ServiceComment(string serviceId) => ServiceStamp.Format(serviceId);
 
     public static string BackendName(int index) => BackendPrefix + index.ToString(CultureInfo.InvariantCulture);
 
@@ -117,7 +101,7 @@ internal sealed partial class FastlyTranslator
             ResponseObjects = responses,
             Acls = acls,
             DefaultTtl = defaultTtl,
-            VersionComment = Manifest(spec),
+            VersionComment = SpecManifest.ToComment(spec),
         };
     }
 
@@ -379,39 +363,6 @@ internal sealed partial class FastlyTranslator
         return new AclEntryObject(ip.ToString(), subnet, false);
     }
 
-    // ------------------------------------------------------------------ manifest
-
-    /// <summary>The version comment: a prefix and the normalised spec as compact JSON.</summary>
-    public static string Manifest(ServiceSpec spec)
-    {
-        using var document = JsonDocument.Parse(PoppyJson.Serialize(spec));
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-        {
-            document.WriteTo(writer);
-        }
-
-        return ManifestPrefix + Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>Reads the manifest from a version comment; null when absent or unreadable.</summary>
-    public static ServiceSpec? ReadManifest(string? versionComment)
-    {
-        if (versionComment is null || !versionComment.StartsWith(ManifestPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        try
-        {
-            return PoppyJson.DeserializeService(versionComment[ManifestPrefix.Length..]);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     // ------------------------------------------------------------------ Fastly → neutral
 
     /// <summary>
@@ -427,7 +378,7 @@ internal sealed partial class FastlyTranslator
     {
         ArgumentNullException.ThrowIfNull(actual);
         var drift = new List<string>();
-        var manifest = ReadManifest(actual.VersionComment);
+        var manifest = SpecManifest.FromComment(actual.VersionComment);
         if (manifest is null)
         {
             drift.Add("the version has no Poppy manifest; names are reconstructed from the objects");

@@ -16,8 +16,9 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 10_000 } });
-        _http = new HttpClient();
-        _fastly = new FastlyCdnProvider(_http, new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl });
+        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        _http = FastlyCdnProvider.CreateHttpClient(options);
+        _fastly = new FastlyCdnProvider(_http, options);
     }
 
     public async Task DisposeAsync()
