@@ -138,6 +138,16 @@ public class RetryPolicyTests
         Assert.Equal(expected, FastlyRetryPolicy.ShouldRetry(Request(new HttpMethod(method), path), Response(status, retryAfter), null));
     }
 
+    [Theory]
+    [InlineData("purge/www.example.com/a.png")]
+    [InlineData("service/x/purge")]
+    [InlineData("service/x/purge_all")]
+    public void ShouldRetry_PurgeRefusedWith429_IsLeftToThePurgeOperation(string path)
+    {
+        Assert.False(FastlyRetryPolicy.ShouldRetry(Request(HttpMethod.Post, path), Response(429, retryAfter: true), null));
+        Assert.True(FastlyRetryPolicy.ShouldRetry(Request(HttpMethod.Post, path), Response(503, retryAfter: true), null));
+    }
+
     [Fact]
     public void ShouldRetry_ConnectionFailure_OnlyForIdempotentRequests()
     {

@@ -68,6 +68,30 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetServiceAsync_CacheTtlEditedOutsidePoppy_ReportsTheDifferenceAsDrift()
+    {
+        var spec = RichSpec();
+        var vendorId = (await _fastly.CreateServiceAsync("svc-drift", spec)).Value.VendorServiceId!;
+        var inSync = await _fastly.GetServiceAsync(new ServiceReference("svc-drift", vendorId));
+        Assert.Empty(inSync!.Drift);
+
+        // An edit in Fastly's console, through the API with the account's key: clone, change the TTL, activate.
+        using var console = new HttpClient { BaseAddress = _emulator.BaseUrl };
+        console.DefaultRequestHeaders.Add("Fastly-Key", _emulator.Fastly.ApiKey);
+        (await console.PutAsync($"service/{vendorId}/version/1/clone", null)).EnsureSuccessStatusCode();
+        (await console.PutAsync($"service/{vendorId}/version/2/cache_settings/poppy-cache-1", new FormUrlEncodedContent([KeyValuePair.Create("ttl", "60")]))).EnsureSuccessStatusCode();
+        (await console.PutAsync($"service/{vendorId}/version/2/activate", null)).EnsureSuccessStatusCode();
+
+        var drifted = await _fastly.GetServiceAsync(new ServiceReference("svc-drift", vendorId));
+
+        var difference = Assert.Single(drifted!.Drift);
+        Assert.Equal(new SpecDifference("/caching/1/ttl", "0", "60"), difference);
+        Assert.False(drifted.IsInSync);
+        Assert.Equal(60, drifted.Spec.Caching![1].Ttl);
+        Assert.Contains(await _fastly.ListServicesAsync().ToListAsync(), s => s.Details.ServiceId == "svc-drift" && s.Drift.Count == 1);
+    }
+
+    [Fact]
     public async Task UpdateServiceAsync_ClonesActivatesAndLeavesOldVersionLocked()
     {
         var spec = RichSpec();
