@@ -27,8 +27,9 @@ public class FastlyEmulatorBenchmarks
     public async Task SetupAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = int.MaxValue } });
-        _http = new HttpClient();
-        _fastly = new FastlyCdnProvider(_http, new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl });
+        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        _http = FastlyCdnProvider.CreateHttpClient(options);
+        _fastly = new FastlyCdnProvider(_http, options);
         _spec = ServiceSpecValidator.Validate(new ServiceSpec
         {
             Name = "bench",

@@ -8,68 +8,84 @@ using Polly.Retry;
 
 namespace Poppy.Sdk.Internal;
 
+/// <summary>Everything <see cref="HttpProviderRegistration.Add"/> needs to register one HTTP vendor provider account.</summary>
+/// <typeparam name="TOptions">The provider's options.</typeparam>
+/// <param name="ProviderName">The provider's registered name.</param>
+/// <param name="HttpClientName">The named <see cref="HttpClient"/>'s name.</param>
+/// <param name="Configure">Binds or sets the options.</param>
+/// <param name="SetName">Stores the provider name in the options.</param>
+/// <param name="Validate">The options' problems, in words.</param>
+/// <param name="ShouldRetry">Which failed attempts the resilience handler repeats.</param>
+/// <param name="AuthHandler">
+/// Builds the handler that authenticates each request (Fastly's key, SigV4), from the options of this account.
+/// Auth is always a handler on the named client, so it is applied exactly once; providers never authenticate themselves.
+/// </param>
+/// <param name="CreateProvider">Builds the provider from the named client and the options.</param>
+internal sealed record HttpProviderDescriptor<TOptions>(
+    string ProviderName,
+    string HttpClientName,
+    Action<OptionsBuilder<TOptions>> Configure,
+    Action<TOptions, string> SetName,
+    Func<TOptions, IReadOnlyList<string>> Validate,
+    Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> ShouldRetry,
+    Func<IServiceProvider, Func<TOptions>, DelegatingHandler> AuthHandler,
+    Func<IServiceProvider, HttpClient, TOptions, ICdnProvider> CreateProvider)
+    where TOptions : class;
+
 /// <summary>
 /// The registration every HTTP vendor provider shares (compiled into each vendor package): named options
-/// validated on start, a named <see cref="HttpClient"/> without the factory's loggers and with the standard
-/// resilience handler (vendor-specific retry rule, no per-attempt circuit breaker), and the keyed provider.
+/// validated on start, a named <see cref="HttpClient"/> without the factory's loggers, with the vendor's auth handler
+/// and the standard resilience handler (vendor-specific retry rule, no per-attempt circuit breaker), and the keyed provider.
 /// </summary>
 internal static class HttpProviderRegistration
 {
     /// <summary>Registers one provider account; a second call with the same name keeps the first.</summary>
     /// <typeparam name="TOptions">The provider's options.</typeparam>
     /// <param name="builder">The Poppy builder.</param>
-    /// <param name="name">The provider's name.</param>
-    /// <param name="httpClientName">The named client's name.</param>
-    /// <param name="configure">Binds or sets the options.</param>
-    /// <param name="setName">Stores the provider name in the options.</param>
-    /// <param name="validate">The options' problems, in words.</param>
-    /// <param name="shouldRetry">Which failed attempts the resilience handler repeats.</param>
-    /// <param name="authHandler">A handler that authenticates each request, when the vendor's auth is a header; null when the provider signs itself.</param>
-    /// <param name="create">Builds the provider.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
+    /// <param name="descriptor">The provider to register.</param>
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name.</returns>
+    public static IPoppyProviderBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
         IPoppyBuilder builder,
-        string name,
-        string httpClientName,
-        Action<OptionsBuilder<TOptions>> configure,
-        Action<TOptions, string> setName,
-        Func<TOptions, IReadOnlyList<string>> validate,
-        Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> shouldRetry,
-        Func<IServiceProvider, DelegatingHandler>? authHandler,
-        Func<IServiceProvider, HttpClient, TOptions, ICdnProvider> create)
+        HttpProviderDescriptor<TOptions> descriptor)
         where TOptions : class
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        var name = descriptor.ProviderName;
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var services = builder.Services;
+        var result = new PoppyProviderBuilder(services, name, descriptor.HttpClientName);
         if (services.Any(d => d.ServiceType == typeof(CdnProviderRegistration) && d.ImplementationInstance is CdnProviderRegistration r && r.Name == name))
         {
-            return builder;
+            return result;
         }
 
         var options = services.AddOptions<TOptions>(name);
-        configure(options);
-        options.PostConfigure(o => setName(o, name)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new DelegateValidator<TOptions>(validate)));
+        descriptor.Configure(options);
+        options.PostConfigure(o => descriptor.SetName(o, name)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new DelegateValidator<TOptions>(descriptor.Validate)));
         services.TryAddSingleton(TimeProvider.System);
-        var client = services.AddHttpClient(httpClientName)
+        services.AddHttpClient(descriptor.HttpClientName)
             // The factory's default request logging puts header values (tokens, signatures) in the structured
             // log state even when the message redacts them; providers log their calls themselves, without headers.
-            .RemoveAllLoggers();
-        if (authHandler is not null)
-        {
-            client.AddHttpMessageHandler(authHandler);
-        }
-
-        client.AddStandardResilienceHandler(resilience =>
-        {
-            resilience.Retry.ShouldHandle = shouldRetry;
-            // Circuit breaking lives in the composite client (one breaker per provider), not per HTTP attempt.
-            resilience.CircuitBreaker.ShouldHandle = static _ => PredicateResult.False();
-        });
-        return builder.AddProvider(name, sp => create(
+            .RemoveAllLoggers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.ShouldHandle = descriptor.ShouldRetry;
+                // Circuit breaking lives in the composite client (one breaker per provider), not per HTTP attempt.
+                resilience.CircuitBreaker.ShouldHandle = static _ => PredicateResult.False();
+            });
+        // Auth goes inside the resilience handler, so each attempt is authenticated afresh (a SigV4 signature carries
+        // its time); handlers replace their headers, so a retried request still carries them once. Options are read
+        // per request through the monitor, so rotated credentials apply without a restart. Handlers an application
+        // adds later (IPoppyProviderBuilder.HttpClientName) sit inside this one.
+        services.AddHttpClient(descriptor.HttpClientName)
+            .AddHttpMessageHandler(sp => descriptor.AuthHandler(sp, () => sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)));
+        builder.AddProvider(name, sp => descriptor.CreateProvider(
             sp,
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(httpClientName),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(descriptor.HttpClientName),
             sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)));
+        return result;
     }
 
     private sealed class DelegateValidator<TOptions>(Func<TOptions, IReadOnlyList<string>> validate) : IValidateOptions<TOptions>

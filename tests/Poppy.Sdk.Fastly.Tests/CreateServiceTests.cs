@@ -13,7 +13,7 @@ public class CreateServiceTests
     public async Task CreateServiceAsync_NewService_SendsTheFullSequenceAndActivatesVersion1()
     {
         var mock = new FastlyMock();
-        var manifest = FastlyTranslator.Manifest(TestSpecs.Normalize(TestSpecs.Rich()));
+        var manifest = Poppy.Sdk.Internal.SpecManifest.ToComment(TestSpecs.Normalize(TestSpecs.Rich()));
 
         mock.ExpectSearch(null);
         mock.ExpectForm(HttpMethod.Post, "service", ("name", "poppy-svc-1"), ("comment", "poppy:service_id=svc-1"), ("type", "vcl"))

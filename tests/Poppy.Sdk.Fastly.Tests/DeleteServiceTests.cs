@@ -18,7 +18,8 @@ public class DeleteServiceTests
         mock.Verify();
         Assert.True(operation.HasCompleted);
         Assert.Null(operation.Error);
-        Assert.Equal($"fastly:delete:{Id}", operation.Id);
+        Assert.Equal($"fastly:delete:{Id}:svc-1", operation.Id);
+        Assert.Equal(new ServiceReference("svc-1", Id), Assert.IsAssignableFrom<CdnOperation<ServiceReference>>(operation).Value);
     }
 
     [Fact]

@@ -179,6 +179,27 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task AddFastly_PurgeRefusedWith429_ThrowsRateLimitedAtOnceForThePurgeOperationToPace()
+    {
+        var (services, builder) = NewBuilder();
+        builder.AddFastly(configure: o => o.ApiToken = "t");
+        var mock = new MockHttpMessageHandler();
+        UseMock(services, mock);
+        mock.Fallback.Throw(new InvalidOperationException("the purge was retried"));
+        mock.Expect(HttpMethod.Get, "https://api.fastly.com/service/" + FastlyMock.VendorId).Respond("application/json", FastlyJson.Service());
+        mock.Expect(HttpMethod.Post, $"https://api.fastly.com/service/{FastlyMock.VendorId}/purge")
+            .Respond((HttpStatusCode)429, [new KeyValuePair<string, string>("Retry-After", "30")], "application/json", """{"msg":"Too many requests"}""");
+        using var sp = services.BuildServiceProvider();
+
+        var error = await Assert.ThrowsAsync<CdnRateLimitedException>(() => sp.GetRequiredKeyedService<ICdnProvider>("fastly")
+            .PurgeAsync(new ServiceReference("svc-1", FastlyMock.VendorId), PurgeRequest.ForTags("product-1")));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), error.RetryAfter);
+        Assert.True(error.IsTransient);
+        mock.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
     public async Task Logs_NeverContainTheToken()
     {
         const string token = "fk-LOGTEST-0123456789abcdef";
@@ -197,7 +218,7 @@ public class DependencyInjectionTests
 
         var logs = sp.GetRequiredService<FakeLogCollector>().GetSnapshot();
         Assert.NotEmpty(logs);
-        Assert.Contains(logs, r => r.Id.Id == 3009);
+        Assert.Contains(logs, r => r.Id.Id == 2001);
         Assert.All(logs, r =>
         {
             Assert.DoesNotContain(token, r.Message, StringComparison.Ordinal);

@@ -16,7 +16,9 @@ public class ErrorMapperTests
             response.Headers.TryAddWithoutValidation(name, value);
         }
 
-        return FastlyErrorMapper.FromResponse("fastly", "create backend 'poppy-origin-0'", response, body, Now);
+        var retryAfter = Poppy.Sdk.Internal.VendorConnection.RetryAfter(response.Headers, Now) ?? FastlyErrorMapper.RateLimitReset(response.Headers, Now);
+        return FastlyErrorMapper.Instance.Map(new Poppy.Sdk.Internal.VendorError(
+            "fastly", "create backend 'poppy-origin-0'", (int)status, response.ReasonPhrase ?? status.ToString(), body, response.Headers, null, retryAfter));
     }
 
     [Fact]
@@ -136,6 +138,16 @@ public class RetryPolicyTests
         Assert.Equal(expected, FastlyRetryPolicy.ShouldRetry(Request(new HttpMethod(method), path), Response(status, retryAfter), null));
     }
 
+    [Theory]
+    [InlineData("purge/www.example.com/a.png")]
+    [InlineData("service/x/purge")]
+    [InlineData("service/x/purge_all")]
+    public void ShouldRetry_PurgeRefusedWith429_IsLeftToThePurgeOperation(string path)
+    {
+        Assert.False(FastlyRetryPolicy.ShouldRetry(Request(HttpMethod.Post, path), Response(429, retryAfter: true), null));
+        Assert.True(FastlyRetryPolicy.ShouldRetry(Request(HttpMethod.Post, path), Response(503, retryAfter: true), null));
+    }
+
     [Fact]
     public void ShouldRetry_ConnectionFailure_OnlyForIdempotentRequests()
     {
@@ -186,7 +198,8 @@ public class OptionsTests
     {
         var mock = new RichardSzalay.MockHttp.MockHttpMessageHandler();
         mock.Expect(HttpMethod.Get, "http://127.0.0.1:5000/fastly/service/search").Respond(HttpStatusCode.NotFound);
-        var provider = new FastlyCdnProvider(new HttpClient(mock), new FastlyCdnProviderOptions { ApiToken = "t", BaseAddress = new Uri("http://127.0.0.1:5000/fastly") });
+        var options = new FastlyCdnProviderOptions { ApiToken = "t", BaseAddress = new Uri("http://127.0.0.1:5000/fastly") };
+        var provider = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(options, mock), options);
 
         Assert.Null(await provider.GetServiceAsync(new ServiceReference("svc-1")));
         mock.VerifyNoOutstandingExpectation();

@@ -23,7 +23,7 @@ internal sealed class FastlyMock
         Options = new FastlyCdnProviderOptions { ApiToken = Token };
         configure?.Invoke(Options);
         Logger = new FakeLogger<FastlyCdnProvider>();
-        Provider = new FastlyCdnProvider(new HttpClient(Http), Options, Time, Logger);
+        Provider = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(Options, Http), Options, Time, Logger);
     }
 
     public MockHttpMessageHandler Http { get; } = new();

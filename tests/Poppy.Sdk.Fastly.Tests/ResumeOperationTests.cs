@@ -40,10 +40,11 @@ public class ResumeOperationTests
         var mock = new FastlyMock();
         mock.ExpectGetService(null);
 
-        var operation = await mock.Provider.ResumeOperationAsync($"fastly:delete:{Id}");
+        var operation = await mock.Provider.ResumeOperationAsync($"fastly:delete:{Id}:svc-1");
 
         Assert.True(operation.HasCompleted);
         Assert.Null(operation.Error);
+        Assert.Equal(new ServiceReference("svc-1", Id), Assert.IsAssignableFrom<CdnOperation<ServiceReference>>(operation).Value);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public class ResumeOperationTests
         var mock = new FastlyMock();
         mock.ExpectGetService(FastlyJson.Service(FastlyJson.Versions(FastlyJson.Version(1, true, true))));
 
-        var operation = await mock.Provider.ResumeOperationAsync($"fastly:delete:{Id}");
+        var operation = await mock.Provider.ResumeOperationAsync($"fastly:delete:{Id}:svc-1");
 
         Assert.True(Assert.IsType<CdnRequestFailedException>(operation.Error).IsTransient);
     }
@@ -62,7 +63,8 @@ public class ResumeOperationTests
     [InlineData("fastly:purge:X:1")]
     [InlineData("fastly:create:X")]
     [InlineData("fastly:create:X:one")]
-    [InlineData("fastly:delete:X:1")]
+    [InlineData("fastly:delete:X")]
+    [InlineData("fastly-eu:create:X:1")]
     [InlineData("fastly:")]
     public async Task ResumeOperationAsync_ForeignId_ThrowsArgumentException(string id)
     {

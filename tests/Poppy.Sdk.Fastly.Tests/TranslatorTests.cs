@@ -280,7 +280,7 @@ public class TranslatorTests
     [InlineData(null, null)]
     public void ReadStamp_Comment_YieldsTheServiceId(string? comment, string? expected)
     {
-        Assert.Equal(expected, FastlyTranslator.ReadStamp(comment));
+        Assert.Equal(expected, Poppy.Sdk.Internal.ServiceStamp.Parse(comment));
     }
 
     [Fact]
@@ -288,13 +288,15 @@ public class TranslatorTests
     {
         var spec = TestSpecs.Normalize(TestSpecs.Rich());
 
-        var manifest = FastlyTranslator.Manifest(spec);
+        var manifest = Poppy.Sdk.Internal.SpecManifest.ToComment(spec);
 
-        Assert.StartsWith("poppy:manifest:v1 {", manifest, StringComparison.Ordinal);
+        Assert.StartsWith("poppy:manifest:v2 ", manifest, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', manifest);
-        Assert.Equal(spec, FastlyTranslator.ReadManifest(manifest));
-        Assert.Null(FastlyTranslator.ReadManifest("poppy:manifest:v1 {broken"));
-        Assert.Null(FastlyTranslator.ReadManifest("edited by hand"));
+        Assert.Equal(spec, Poppy.Sdk.Internal.SpecManifest.FromComment(manifest));
+        Assert.Equal(spec, Poppy.Sdk.Internal.SpecManifest.FromComment("poppy:manifest:v1 " + Poppy.Sdk.Serialization.PoppyJson.Serialize(spec)));
+        Assert.Null(Poppy.Sdk.Internal.SpecManifest.FromComment("poppy:manifest:v2 AAAA"));
+        Assert.Null(Poppy.Sdk.Internal.SpecManifest.FromComment("poppy:manifest:v1 {broken"));
+        Assert.Null(Poppy.Sdk.Internal.SpecManifest.FromComment("edited by hand"));
     }
 
     [Fact]

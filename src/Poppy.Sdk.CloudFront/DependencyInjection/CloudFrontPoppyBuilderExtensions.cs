@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poppy.Sdk;
 using Poppy.Sdk.Internal;
+using Poppy.Sdk.CloudFront.Internal.Signing;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.CloudFront.Internal;
 
@@ -52,15 +53,15 @@ public static class CloudFrontPoppyBuilderExtensions
         return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
     }
 
-    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure) =>
-        HttpProviderRegistration.Add(
-            builder,
+    private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure) =>
+        HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<CloudFrontCdnProviderOptions>(
             name,
             HttpClientNamePrefix + name,
             configure,
             static (o, n) => o.Name = n,
             static o => o.Validate(),
             static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception),
-            authHandler: null, // requests are signed (SigV4) by the provider itself, over the exact bytes sent
-            static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>()));
+            // Interim: the API client still signs too (the handler replaces that signature); the client's signing goes next.
+            static (sp, options) => new AwsSigV4Handler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>())));
 }

@@ -24,8 +24,9 @@ public static class FastlyPoppyBuilderExtensions
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="name">The provider's name (default <c>fastly</c>; use another for a second account).</param>
     /// <param name="configure">Sets the options, at least <see cref="FastlyCdnProviderOptions.ApiToken"/>.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder AddFastly(this IPoppyBuilder builder, string name = "fastly", Action<FastlyCdnProviderOptions>? configure = null)
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
+    /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddFastly(this IPoppyBuilder builder, string name = "fastly", Action<FastlyCdnProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return AddCore(builder, name, options =>
@@ -45,17 +46,17 @@ public static class FastlyPoppyBuilderExtensions
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="configuration">The section holding this account's options.</param>
     /// <param name="name">The provider's name.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder AddFastly(this IPoppyBuilder builder, IConfiguration configuration, string name = "fastly")
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
+    /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddFastly(this IPoppyBuilder builder, IConfiguration configuration, string name = "fastly")
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
         return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
     }
 
-    private static IPoppyBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
-        HttpProviderRegistration.Add(
-            builder,
+    private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
+        HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<FastlyCdnProviderOptions>(
             name,
             HttpClientNamePrefix + name,
             configure,
@@ -63,6 +64,6 @@ public static class FastlyPoppyBuilderExtensions
             static o => o.Validate(),
             static args => ValueTask.FromResult(
                 FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
-            sp => new FastlyAuthHandler(() => sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get(name).ApiToken),
-            static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>()));
+            static (_, options) => new FastlyAuthHandler(() => options().ApiToken),
+            static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>())));
 }

@@ -1,9 +1,11 @@
 namespace Poppy.Sdk.Fastly.Internal;
 
 /// <summary>
-/// Adds the <c>Fastly-Key</c> header to every request of the provider's named <see cref="HttpClient"/>,
-/// reading the token when the request is sent (so a rotated token is picked up without a restart).
-/// The header is replaced, never duplicated, and its value is never logged.
+/// Adds the <c>Fastly-Key</c> header to every request of the provider's <see cref="HttpClient"/>: the only place the
+/// token is applied (the provider and its API clients never touch it). Registered on the named client by
+/// <c>AddFastly()</c>, or put in front of the handler given to <see cref="FastlyCdnProvider.CreateHttpClient"/>. The token
+/// is read when each request is sent (so a rotated token applies without a restart); the header is replaced, never
+/// duplicated (a retried attempt passes here again), and its value is never logged.
 /// </summary>
 internal sealed class FastlyAuthHandler : DelegatingHandler
 {
@@ -17,16 +19,11 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
         _token = token;
     }
 
-    /// <summary>Sets the header on a request.</summary>
-    public static void Apply(HttpRequestMessage request, string token)
-    {
-        request.Headers.Remove(HeaderName);
-        request.Headers.TryAddWithoutValidation(HeaderName, token);
-    }
-
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Apply(request, _token());
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Remove(HeaderName);
+        request.Headers.TryAddWithoutValidation(HeaderName, _token());
         return base.SendAsync(request, cancellationToken);
     }
 }

@@ -66,3 +66,8 @@ internal sealed record FastlyConfig
     /// <summary>The version comment: Poppy's manifest of the neutral spec (names and order Fastly does not keep).</summary>
     public string? VersionComment { get; init; }
 }
+
+/// <summary>What <see cref="FastlyTranslator.Translate"/> made of a spec: the objects, or every problem (never both).</summary>
+/// <param name="Config">The objects; null when there are problems.</param>
+/// <param name="Problems">Every problem, each with its path and remedy.</param>
+internal sealed record FastlyTranslation(FastlyConfig? Config, IReadOnlyList<ValidationProblem> Problems);

@@ -1,74 +1,57 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace Poppy.Sdk.Fastly.Internal;
 
 /// <summary>
-/// Maps Fastly error answers to the SDK's exceptions. Fastly writes errors either as
-/// <c>{"msg": "...", "detail": "..."}</c> or, on JSON:API endpoints, as
-/// <c>{"errors": [{"title": "...", "detail": "..."}]}</c>. 429 and 5xx are transient; other 4xx are not.
-/// Messages carry Fastly's own text and never a header value, so no credential can leak into them.
+/// Maps Fastly error answers to the SDK's exceptions (the Fastly <see cref="IVendorErrorMapper"/>). Fastly writes errors
+/// either as <c>{"msg": "...", "detail": "..."}</c> or, on JSON:API endpoints, as
+/// <c>{"errors": [{"title": "...", "detail": "..."}]}</c>. 429 is <see cref="CdnRateLimitedException"/>; 5xx and 408 are
+/// transient; other 4xx are not. Messages carry Fastly's own text and never a header value, so no credential can leak.
 /// </summary>
-internal static class FastlyErrorMapper
+internal sealed class FastlyErrorMapper : IVendorErrorMapper
 {
     private const int MaxVendorTextLength = 500;
 
-    /// <summary>The exception for an unsuccessful response.</summary>
-    /// <param name="provider">The provider's name.</param>
-    /// <param name="operation">What was attempted, in words (for example <c>create backend 'poppy-origin-0'</c>).</param>
-    /// <param name="response">The response.</param>
-    /// <param name="body">The response body, already read.</param>
-    /// <param name="now">The current time, for <c>Fastly-RateLimit-Reset</c>.</param>
-    /// <returns>The exception to throw.</returns>
-    public static CdnRequestFailedException FromResponse(string provider, string operation, HttpResponseMessage response, string body, DateTimeOffset now)
+    private FastlyErrorMapper()
     {
-        var status = (int)response.StatusCode;
-        var (text, vendorCode) = ReadError(body);
-        var requestId = RequestId(response);
-        var message = string.Create(CultureInfo.InvariantCulture, $"Fastly {operation} failed with HTTP {status} ({Reason(response)})") + (text is null ? "." : ": " + text);
+    }
+
+    /// <summary>The mapper (it has no state).</summary>
+    public static FastlyErrorMapper Instance { get; } = new();
+
+    /// <inheritdoc />
+    public CdnRequestFailedException Map(VendorError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var status = error.Status;
+        var (text, vendorCode) = ReadError(error.Body);
+        var message = string.Create(CultureInfo.InvariantCulture, $"Fastly {error.Operation} failed with HTTP {status} ({error.ReasonPhrase})") + (text is null ? "." : ": " + text);
+        if (status == 401)
+        {
+            // The usual cause without DI: an HttpClient that does not authenticate.
+            message += " Check the API token, and that the HttpClient adds it (AddFastly() or FastlyCdnProvider.CreateHttpClient).";
+        }
+
         if (status == 429)
         {
-            return new CdnRateLimitedException(provider, message, RetryAfter(response.Headers, now), status, vendorCode, requestId);
+            return new CdnRateLimitedException(error.Provider, message, error.RetryAfter, status, vendorCode, error.RequestId);
         }
 
         var code = status == 404 ? CdnErrorCode.NotFound : CdnErrorCode.FromHttpStatus(status);
-        return new CdnRequestFailedException(provider, message, status, code, isTransient: status >= 500 || status == 408, vendorCode, requestId);
+        return new CdnRequestFailedException(error.Provider, message, status, code, isTransient: status >= 500 || status == 408, vendorCode, error.RequestId);
     }
 
-    /// <summary>The exception for a successful response whose body could not be read.</summary>
-    public static CdnRequestFailedException Malformed(string provider, string operation, HttpResponseMessage response, Exception? cause) =>
-        new(
-            provider,
-            string.Create(CultureInfo.InvariantCulture, $"Fastly {operation} returned HTTP {(int)response.StatusCode} with a body that is not the expected JSON."),
-            (int)response.StatusCode,
-            CdnErrorCode.MalformedResponse,
-            isTransient: false,
-            requestId: RequestId(response),
-            innerException: cause);
-
     /// <summary>
-    /// How long to wait after a 429: <c>Retry-After</c> (seconds or a date) when present, otherwise the time
-    /// until <c>Fastly-RateLimit-Reset</c> (UTC epoch seconds); null when neither is given.
+    /// The wait until <c>Fastly-RateLimit-Reset</c> (UTC epoch seconds; the hourly write window), used when a 429 has
+    /// no <c>Retry-After</c>; null when absent.
     /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
+    /// <param name="headers">The response headers.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The wait (never negative), or null.</returns>
+    public static TimeSpan? RateLimitReset(HttpResponseHeaders headers, DateTimeOffset now)
     {
-        if (headers.RetryAfter is { } retryAfter)
-        {
-            if (retryAfter.Delta is { } delta)
-            {
-                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            }
-
-            if (retryAfter.Date is { } date)
-            {
-                var wait = date - now;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-            }
-        }
-
         if (headers.TryGetValues("Fastly-RateLimit-Reset", out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
         {
@@ -142,28 +125,5 @@ internal static class FastlyErrorMapper
             _ => null,
         } : null;
 
-    private static string Truncate(string text)
-    {
-        var sb = new StringBuilder(Math.Min(text.Length, MaxVendorTextLength + 1));
-        foreach (var c in text)
-        {
-            if (sb.Length >= MaxVendorTextLength)
-            {
-                sb.Append('…');
-                break;
-            }
-
-            sb.Append(char.IsControl(c) ? ' ' : c);
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Reason(HttpResponseMessage response) =>
-        response.ReasonPhrase is { Length: > 0 } phrase ? phrase : ((HttpStatusCode)(int)response.StatusCode).ToString();
-
-    private static string? RequestId(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Fastly-Request-Id", out var values) || response.Headers.TryGetValues("X-Request-Id", out values)
-            ? values.FirstOrDefault()
-            : null;
+    private static string Truncate(string text) => VendorConnection.Excerpt(text, MaxVendorTextLength);
 }

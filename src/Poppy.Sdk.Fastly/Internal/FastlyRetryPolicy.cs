@@ -8,7 +8,8 @@ namespace Poppy.Sdk.Fastly.Internal;
 /// transient failure, and others only when Fastly said it did nothing and when to come back
 /// (429 or 503 with <c>Retry-After</c>). A 429 without <c>Retry-After</c> waits for the hourly window
 /// (<c>Fastly-RateLimit-Reset</c>), far longer than a retry should, so it goes back to the caller as
-/// <see cref="CdnRateLimitedException"/> instead.
+/// <see cref="CdnRateLimitedException"/> instead. A purge refused with 429 is never retried here: the composite's purge
+/// operation queues and paces batches, so the provider reports the refusal at once with its hint.
 /// </summary>
 internal static class FastlyRetryPolicy
 {
@@ -33,8 +34,19 @@ internal static class FastlyRetryPolicy
         }
 
         // Purges are idempotent by nature.
-        return request.Method == HttpMethod.Post &&
-            (path.Contains("/purge/", StringComparison.Ordinal) || path.EndsWith("/purge", StringComparison.Ordinal) || path.EndsWith("/purge_all", StringComparison.Ordinal));
+        return IsPurge(request);
+    }
+
+    /// <summary>Whether the request is a purge (<c>POST /purge/…</c>, <c>…/purge</c>, <c>…/purge_all</c>).</summary>
+    public static bool IsPurge(HttpRequestMessage? request)
+    {
+        if (request?.RequestUri is not { } uri || request.Method != HttpMethod.Post)
+        {
+            return false;
+        }
+
+        var path = uri.AbsolutePath;
+        return path.Contains("/purge/", StringComparison.Ordinal) || path.EndsWith("/purge", StringComparison.Ordinal) || path.EndsWith("/purge_all", StringComparison.Ordinal);
     }
 
     /// <summary>Whether a failed attempt may be repeated.</summary>
@@ -51,6 +63,11 @@ internal static class FastlyRetryPolicy
         }
 
         var status = (int)response.StatusCode;
+        if (status == 429 && IsPurge(request))
+        {
+            return false;
+        }
+
         var saidWhen = response.Headers.RetryAfter is not null;
         if (status is 429 or 503 && saidWhen)
         {

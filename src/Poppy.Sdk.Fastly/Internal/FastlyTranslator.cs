@@ -21,13 +21,11 @@ namespace Poppy.Sdk.Fastly.Internal;
 /// <c>poppy-cache-{i}</c> (action <c>cache</c>, or <c>pass</c> for TTL 0).</item>
 /// <item>Restrictions: one REQUEST condition <c>poppy-restrictions</c> (the OR of one deny clause per kind × access × path group),
 /// client IPs in ACLs <c>poppy_acl_{k}</c>, and one 403 response object <c>poppy-forbidden</c>.</item>
-/// <item>The version comment holds a manifest: the neutral spec as JSON, so names and order survive a read-back.</item>
+/// <item>The version comment holds the manifest (<see cref="SpecManifest"/>): the neutral spec, so names and order survive a read-back.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class FastlyTranslator
 {
-    public const string ManifestPrefix = "poppy:manifest:v1 ";
-    public const string ServiceStampPrefix = "poppy:service_id=";
     public const string RestrictionConditionName = "poppy-restrictions";
     public const string ForbiddenResponseName = "poppy-forbidden";
     public const string BackendPrefix = "poppy-origin-";
@@ -54,22 +52,8 @@ internal sealed partial class FastlyTranslator
     /// <summary>The deterministic Fastly service name for a Poppy service id (Fastly's search is by exact name).</summary>
     public static string ServiceName(string serviceId) => "poppy-" + serviceId;
 
-    /// <summary>The service comment that stamps the Poppy service id.</summary>
-    public static string ServiceComment(string serviceId) => ServiceStampPrefix + serviceId;
-
-    /// <summary>Reads the Poppy service id from a service comment, or null when the service is not Poppy's.</summary>
-    public static string? ReadStamp(string? comment)
-    {
-        if (comment is null || !comment.StartsWith(ServiceStampPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var id = comment[ServiceStampPrefix.Length..];
-        var end = id.IndexOfAny(['\n', '\r', ' ']);
-        id = end < 0 ? id : id[..end];
-        return id.Length == 0 ? null : id;
-    }
+    /// <summary>The service comment that stamps the Poppy service id (<see cref="ServiceStamp"/>).</summary>
+    public static string ServiceComment(string serviceId) => ServiceStamp.Format(serviceId);
 
     public static string BackendName(int index) => BackendPrefix + index.ToString(CultureInfo.InvariantCulture);
 
@@ -84,19 +68,25 @@ internal sealed partial class FastlyTranslator
 
     // ------------------------------------------------------------------ neutral → Fastly
 
-    /// <summary>Builds the Fastly objects for a validated, normalised spec.</summary>
-    /// <exception cref="CdnValidationException">A value cannot be expressed (for example an unknown geography).</exception>
-    public FastlyConfig ToFastly(ServiceSpec spec)
+    /// <summary>
+    /// Translates a validated, normalised spec into the Fastly objects of one version, or reports every problem
+    /// Fastly would raise (each with its path and what to change). The only translation create and update use.
+    /// </summary>
+    /// <param name="spec">The spec.</param>
+    /// <returns>The objects, or the problems.</returns>
+    public FastlyTranslation Translate(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new List<ValidationProblem>();
+        CheckDomains(spec.Domains, problems);
+        CheckPaths(spec, problems);
         var domains = spec.Domains.Select(d => new DomainObject(FastlyDomainName(d))).ToList();
         var (backends, routeConditions) = Origins(spec.Origins);
         var (defaultTtl, cacheConditions, cacheSettings) = Caching(spec.Caching ?? []);
         var (restrictionCondition, acls, _) = Restrictions(spec.Restrictions, problems);
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            return new FastlyTranslation(null, problems);
         }
 
         var conditions = new List<ConditionObject>(routeConditions);
@@ -108,17 +98,96 @@ internal sealed partial class FastlyTranslator
             responses.Add(new ResponseObject(ForbiddenResponseName, 403, "Forbidden", _forbiddenContent, "text/plain", RestrictionConditionName));
         }
 
-        return new FastlyConfig
+        return new FastlyTranslation(
+            new FastlyConfig
+            {
+                Domains = domains,
+                Backends = backends,
+                Conditions = conditions,
+                CacheSettings = cacheSettings,
+                ResponseObjects = responses,
+                Acls = acls,
+                DefaultTtl = defaultTtl,
+                VersionComment = SpecManifest.ToComment(spec),
+            },
+            []);
+    }
+
+    /// <summary>The objects for a spec <see cref="Translate"/> accepts (tests and tools).</summary>
+    /// <exception cref="CdnValidationException">The spec has problems on Fastly.</exception>
+    public FastlyConfig ToFastly(ServiceSpec spec) =>
+        Translate(spec) is { Config: { } config } ? config : throw new CdnValidationException(Translate(spec).Problems);
+
+    /// <summary>
+    /// Domains under the shared certificate's domain are Fastly's own host names: one is asked for as a shared HTTPS
+    /// domain (<c>label</c>), and a plain domain there would be read back as one (and may collide with it).
+    /// </summary>
+    private void CheckDomains(IReadOnlyList<DomainSpec> domains, List<ValidationProblem> problems)
+    {
+        for (var i = 0; i < domains.Count; i++)
         {
-            Domains = domains,
-            Backends = backends,
-            Conditions = conditions,
-            CacheSettings = cacheSettings,
-            ResponseObjects = responses,
-            Acls = acls,
-            DefaultTtl = defaultTtl,
-            VersionComment = Manifest(spec),
-        };
+            var domain = domains[i];
+            var name = FastlyDomainName(domain);
+            var shared = domain.Protocol == DomainProtocol.Https && domain.Certificate == CertificateKind.Shared;
+            if (!shared && name.EndsWith(_sharedSuffix, StringComparison.OrdinalIgnoreCase))
+            {
+                var label = name[..^_sharedSuffix.Length];
+                problems.Add(new ValidationProblem(
+                    $"/domains/{i}/domain",
+                    $"'{name}' is under Fastly's shared certificate domain '{_sharedSuffix[1..]}', which Fastly serves itself.")
+                {
+                    Remedy = $"ask for it as {{\"domain\": \"{label}\", \"protocol\": \"https\", \"certificate\": \"shared\"}}",
+                });
+            }
+
+            if (shared && (name.Length > 253 || name.Split('.').Any(l => l.Length > 63)))
+            {
+                problems.Add(new ValidationProblem($"/domains/{i}/domain", $"The shared certificate host '{name}' is not a valid host name (at most 253 characters, labels of at most 63).")
+                {
+                    Remedy = "Fastly:SharedCertificateDomain, or a shorter label",
+                });
+            }
+        }
+    }
+
+    /// <summary>Fastly matches <c>req.url.path</c>, which has no query string and no fragment: such a pattern would never match.</summary>
+    private static void CheckPaths(ServiceSpec spec, List<ValidationProblem> problems)
+    {
+        void Check(string? url, string path)
+        {
+            if (url is not null && url.IndexOfAny(['?', '#']) >= 0)
+            {
+                problems.Add(new ValidationProblem(path, $"request_url '{url}' has a query string or fragment; Fastly matches the path only (req.url.path), so it would never match.")
+                {
+                    Remedy = "remove the '?…' or '#…' part of request_url",
+                });
+            }
+        }
+
+        for (var i = 0; i < spec.Origins.Count; i++)
+        {
+            for (var j = 0; j < spec.Origins[i].Rules.Count; j++)
+            {
+                Check(spec.Origins[i].Rules[j].RequestUrl, $"/origins/{i}/rules/{j}/request_url");
+            }
+        }
+
+        var caching = spec.Caching ?? [];
+        for (var i = 0; i < caching.Count; i++)
+        {
+            for (var j = 0; j < caching[i].Rules.Count; j++)
+            {
+                Check(caching[i].Rules[j].RequestUrl, $"/caching/{i}/rules/{j}/request_url");
+            }
+        }
+
+        for (var i = 0; i < spec.Restrictions.Count; i++)
+        {
+            for (var j = 0; j < spec.Restrictions[i].Rules.Count; j++)
+            {
+                Check(spec.Restrictions[i].Rules[j].RequestUrl, $"/restrictions/{i}/rules/{j}/request_url");
+            }
+        }
     }
 
     /// <summary>The Fastly domain name of a neutral domain.</summary>
@@ -262,7 +331,7 @@ internal sealed partial class FastlyTranslator
                 var rule = restriction.Rules[j];
                 if (rule.Kind is not { } kind || rule.Value is not { } value)
                 {
-                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip."));
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip.") { Remedy = "give the rule one of referrer, geography or client_ip" });
                     continue;
                 }
 
@@ -282,7 +351,7 @@ internal sealed partial class FastlyTranslator
                     case RestrictionKind.Geography:
                         if (_resolveGeography(value.Trim()) is not { Count: > 0 } codes || codes.Any(c => c.Length != 2 || !c.All(char.IsAsciiLetterUpper)))
                         {
-                            problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography."));
+                            problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography.") { Remedy = "an ISO 3166-1 alpha-2 code or one of Poppy's region names" });
                             continue;
                         }
 
@@ -295,7 +364,7 @@ internal sealed partial class FastlyTranslator
                     default:
                         if (ParseAclEntry(value) is not { } entry)
                         {
-                            problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network."));
+                            problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network.") { Remedy = "an IPv4 or IPv6 address with an optional /prefix" });
                             continue;
                         }
 
@@ -377,326 +446,6 @@ internal sealed partial class FastlyTranslator
         }
 
         return new AclEntryObject(ip.ToString(), subnet, false);
-    }
-
-    // ------------------------------------------------------------------ manifest
-
-    /// <summary>The version comment: a prefix and the normalised spec as compact JSON.</summary>
-    public static string Manifest(ServiceSpec spec)
-    {
-        using var document = JsonDocument.Parse(PoppyJson.Serialize(spec));
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-        {
-            document.WriteTo(writer);
-        }
-
-        return ManifestPrefix + Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>Reads the manifest from a version comment; null when absent or unreadable.</summary>
-    public static ServiceSpec? ReadManifest(string? versionComment)
-    {
-        if (versionComment is null || !versionComment.StartsWith(ManifestPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        try
-        {
-            return PoppyJson.DeserializeService(versionComment[ManifestPrefix.Length..]);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    // ------------------------------------------------------------------ Fastly → neutral
-
-    /// <summary>
-    /// Reads a version's objects back into the neutral model. Values Fastly keeps (domains, backend
-    /// addresses, ports, TLS, host headers, TTLs, ACL entries, condition statements) come from the
-    /// objects; names and order come from the manifest. Where an object no longer matches what the
-    /// manifest would produce (it was edited outside Poppy), the object wins and a drift note is returned.
-    /// </summary>
-    /// <param name="actual">The objects read from the version.</param>
-    /// <param name="fallbackName">The service name when there is no manifest.</param>
-    /// <returns>The spec and notes about drift.</returns>
-    public (ServiceSpec Spec, IReadOnlyList<string> Drift) FromFastly(FastlyConfig actual, string fallbackName)
-    {
-        ArgumentNullException.ThrowIfNull(actual);
-        var drift = new List<string>();
-        var manifest = ReadManifest(actual.VersionComment);
-        if (manifest is null)
-        {
-            drift.Add("the version has no Poppy manifest; names are reconstructed from the objects");
-        }
-
-        var domains = ReadDomains(actual, manifest);
-        var origins = ReadOrigins(actual, manifest, drift);
-        var caching = ReadCaching(actual, manifest, drift);
-        var restrictions = ReadRestrictions(actual, manifest, drift);
-        var spec = new ServiceSpec
-        {
-            Name = manifest?.Name ?? fallbackName,
-            FlavorId = manifest?.FlavorId ?? "",
-            Domains = domains,
-            Origins = origins,
-            Caching = caching,
-            Restrictions = restrictions,
-            LogDelivery = manifest?.LogDelivery ?? LogDelivery.Disabled,
-        };
-        return (spec, drift);
-    }
-
-    private List<DomainSpec> ReadDomains(FastlyConfig actual, ServiceSpec? manifest)
-    {
-        var read = actual.Domains.Select(d => d.Name.EndsWith(_sharedSuffix, StringComparison.OrdinalIgnoreCase)
-            ? new DomainSpec(d.Name[..^_sharedSuffix.Length], DomainProtocol.Https, CertificateKind.Shared)
-            : new DomainSpec(d.Name)).ToList();
-        if (manifest is null)
-        {
-            return read;
-        }
-
-        // Keep the manifest's order for the domains still present, then any added outside Poppy.
-        var ordered = manifest.Domains.Where(read.Contains).ToList();
-        ordered.AddRange(read.Where(d => !ordered.Contains(d)));
-        return ordered;
-    }
-
-    private static List<OriginSpec> ReadOrigins(FastlyConfig actual, ServiceSpec? manifest, List<string> drift)
-    {
-        var backends = actual.Backends
-            .Select(b => (Index: IndexOf(b.Name, BackendPrefix), Backend: b))
-            .Where(x => x.Index >= 0)
-            .OrderBy(x => x.Index)
-            .ToList();
-        var origins = new List<OriginSpec>(backends.Count);
-        foreach (var (index, backend) in backends)
-        {
-            var route = backend.RequestCondition is { } rc ? actual.Conditions.FirstOrDefault(c => c.Name == rc) : null;
-            var expected = manifest is not null && index < manifest.Origins.Count ? manifest.Origins[index] : null;
-            if (expected is not null)
-            {
-                var (wantBackend, wantRoute) = Origin(expected, index);
-                if (wantBackend == backend && wantRoute == route)
-                {
-                    origins.Add(expected);
-                    continue;
-                }
-
-                drift.Add($"backend '{backend.Name}' differs from what Poppy configured");
-            }
-
-            var host = backend.Address;
-            var (type, value) = backend.OverrideHost switch
-            {
-                null or "" => (HostHeaderType.Domain, (string?)null),
-                var h when string.Equals(h, host, StringComparison.OrdinalIgnoreCase) => (HostHeaderType.Origin, h),
-                var h => (HostHeaderType.Custom, h),
-            };
-            var rules = route is not null && TryParsePathStatement(route.Statement, out var urls)
-                ? MatchNames(urls, expected?.Rules)
-                : expected?.Rules ?? (index == 0 ? [new PathRule("default", VclEscaper.CatchAll)] : []);
-            origins.Add(new OriginSpec
-            {
-                Origin = host.Contains(':', StringComparison.Ordinal) ? host : host.ToLowerInvariant(),
-                Port = backend.Port,
-                Ssl = backend.UseSsl,
-                Rules = rules,
-                HostHeaderType = type,
-                HostHeaderValue = value,
-            });
-        }
-
-        return origins;
-    }
-
-    private static List<CachingRule>? ReadCaching(FastlyConfig actual, ServiceSpec? manifest, List<string> drift)
-    {
-        if (manifest is null)
-        {
-            var derived = new List<CachingRule>();
-            if (actual.DefaultTtl is { } ttl)
-            {
-                derived.Add(new CachingRule("default", ttl, new PathRule("default", VclEscaper.CatchAll)));
-            }
-
-            foreach (var setting in actual.CacheSettings.Where(s => IsManaged(s.Name)))
-            {
-                var condition = actual.Conditions.FirstOrDefault(c => c.Name == setting.CacheCondition);
-                if (condition is not null && TryParsePathStatement(condition.Statement, out var urls))
-                {
-                    derived.Add(new CachingRule(setting.Name, setting.Ttl, MatchNames(urls, null).ToArray()));
-                }
-            }
-
-            return derived;
-        }
-
-        if (manifest.Caching is null)
-        {
-            return null;
-        }
-
-        var caching = new List<CachingRule>(manifest.Caching.Count);
-        for (var i = 0; i < manifest.Caching.Count; i++)
-        {
-            var rule = manifest.Caching[i];
-            var rules = rule.Rules.Count == 0 ? [new PathRule("default", VclEscaper.CatchAll)] : rule.Rules;
-            var catchAll = rules.Where(r => CapabilityChecker.IsCatchAll(r.RequestUrl)).ToList();
-            var pathRules = rules.Where(r => !CapabilityChecker.IsCatchAll(r.RequestUrl)).ToList();
-            var read = new List<PathRule>();
-            int? ttl = null;
-            if (catchAll.Count > 0 && actual.DefaultTtl is { } defaultTtl)
-            {
-                read.AddRange(catchAll);
-                ttl = defaultTtl;
-            }
-
-            if (pathRules.Count > 0)
-            {
-                var name = CacheName(i);
-                var setting = actual.CacheSettings.FirstOrDefault(s => s.Name == name);
-                var condition = actual.Conditions.FirstOrDefault(c => c.Name == name);
-                if (setting is not null && condition is not null)
-                {
-                    var paths = pathRules.Select(r => r.RequestUrl).ToList();
-                    if (condition.Statement == PathStatement(paths))
-                    {
-                        read.AddRange(pathRules);
-                    }
-                    else if (TryParsePathStatement(condition.Statement, out var urls))
-                    {
-                        drift.Add($"condition '{name}' differs from what Poppy configured");
-                        read.AddRange(MatchNames(urls, pathRules));
-                    }
-
-                    if (ttl is { } t && t != setting.Ttl)
-                    {
-                        drift.Add($"caching rule '{rule.Name}' has different TTLs for '/*' and its other paths");
-                    }
-
-                    ttl ??= setting.Ttl;
-                }
-                else
-                {
-                    drift.Add($"cache settings '{name}' are missing");
-                }
-            }
-
-            if (ttl is { } finalTtl && read.Count > 0)
-            {
-                caching.Add(rule with { Ttl = finalTtl, Rules = read });
-            }
-        }
-
-        return caching;
-    }
-
-    private List<Restriction> ReadRestrictions(FastlyConfig actual, ServiceSpec? manifest, List<string> drift)
-    {
-        var condition = actual.Conditions.FirstOrDefault(c => c.Name == RestrictionConditionName);
-        if (manifest is null || manifest.Restrictions.Count == 0)
-        {
-            if (condition is not null && manifest is null)
-            {
-                drift.Add("restrictions cannot be read without the manifest");
-            }
-
-            return [];
-        }
-
-        if (condition is null)
-        {
-            drift.Add($"condition '{RestrictionConditionName}' is missing");
-            return [];
-        }
-
-        var (wantCondition, wantAcls, aclGroups) = Restrictions(manifest.Restrictions, []);
-        var actualAcls = actual.Acls.Where(a => a.Name.StartsWith(AclPrefix, StringComparison.Ordinal)).ToDictionary(a => a.Name, StringComparer.Ordinal);
-        if (wantCondition != condition)
-        {
-            drift.Add($"condition '{RestrictionConditionName}' differs from what Poppy configured");
-        }
-
-        // Client IPs live in ACL entries, which change without a new version: report what the ACLs hold.
-        var rules = manifest.Restrictions.Select(r => r.Rules.ToList()).ToList();
-        foreach (var (want, group) in wantAcls.Zip(aclGroups))
-        {
-            var have = actualAcls.TryGetValue(want.Name, out var acl) ? acl.Entries : [];
-            if (want == new AclObject(want.Name, have))
-            {
-                continue;
-            }
-
-            drift.Add($"ACL '{want.Name}' differs from what Poppy configured");
-            bool InGroup(Restriction r, RestrictionRule rule) =>
-                r.Access == group.Access && rule.ClientIp is not null && NormalizePath(rule.RequestUrl ?? VclEscaper.CatchAll) == group.Path;
-            var owner = -1;
-            for (var i = 0; i < rules.Count; i++)
-            {
-                var restriction = manifest.Restrictions[i];
-                if (rules[i].Any(rule => InGroup(restriction, rule)))
-                {
-                    owner = owner < 0 ? i : owner;
-                }
-
-                rules[i].RemoveAll(rule => InGroup(restriction, rule) && ParseAclEntry(rule.ClientIp!) is { } e && !have.Contains(e));
-            }
-
-            var n = 0;
-            foreach (var extra in have.Where(e => !want.Entries.Contains(e)))
-            {
-                rules[Math.Max(owner, 0)].Add(RestrictionRule.ForClientIp(extra.ToCidr(), group.Path, "client-ip-" + (++n).ToString(CultureInfo.InvariantCulture)));
-            }
-        }
-
-        return manifest.Restrictions.Select((r, i) => r with { Rules = rules[i] }).Where(r => r.Rules.Count > 0).ToList();
-    }
-
-    /// <summary>Parses a statement of the form <see cref="PathStatement"/> produces.</summary>
-    public static bool TryParsePathStatement(string statement, out List<string> requestUrls)
-    {
-        requestUrls = [];
-        var parts = statement.Split(" || ", StringSplitOptions.None);
-        foreach (var part in parts)
-        {
-            var m = PathClause().Match(part.Trim());
-            if (!m.Success || !VclEscaper.TryRegexToPathPattern(m.Groups[1].Value, out var url))
-            {
-                requestUrls = [];
-                return false;
-            }
-
-            requestUrls.Add(url);
-        }
-
-        return requestUrls.Count > 0;
-    }
-
-    private static List<PathRule> MatchNames(List<string> urls, IReadOnlyList<PathRule>? named)
-    {
-        var rules = new List<PathRule>(urls.Count);
-        for (var i = 0; i < urls.Count; i++)
-        {
-            var name = named?.FirstOrDefault(r => NormalizePath(r.RequestUrl) == urls[i])?.Name ?? "rule-" + (i + 1).ToString(CultureInfo.InvariantCulture);
-            rules.Add(new PathRule(name, urls[i]));
-        }
-
-        return rules;
-    }
-
-    private static int IndexOf(string name, string prefix)
-    {
-        if (!name.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            return -1;
-        }
-
-        return int.TryParse(name.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var index) ? index : -1;
     }
 
     [GeneratedRegex("^req\\.url\\.path ~ \"([^\"]*)\"$", RegexOptions.CultureInvariant)]

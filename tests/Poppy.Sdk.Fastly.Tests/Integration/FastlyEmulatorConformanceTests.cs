@@ -25,8 +25,8 @@ public sealed class FastlyEmulatorConformanceTests : CdnProviderConformanceTests
     {
         var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 100_000 } });
         _disposables.Add(emulator);
-        var http = new HttpClient();
-        var provider = new FastlyCdnProvider(http, new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiKey, BaseAddress = emulator.BaseUrl });
+        var options = new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiKey, BaseAddress = emulator.BaseUrl };
+        var provider = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(options), options);
         _emulators[provider] = emulator;
         return provider;
     }

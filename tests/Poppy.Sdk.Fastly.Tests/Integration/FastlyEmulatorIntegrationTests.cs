@@ -16,8 +16,9 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 10_000 } });
-        _http = new HttpClient();
-        _fastly = new FastlyCdnProvider(_http, new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl });
+        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        _http = FastlyCdnProvider.CreateHttpClient(options);
+        _fastly = new FastlyCdnProvider(_http, options);
     }
 
     public async Task DisposeAsync()
@@ -64,6 +65,30 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
         Assert.Equal(spec.Origins.Select(o => (o.Origin, o.Port, o.Ssl, o.HostHeaderType)), read.Spec.Origins.Select(o => (o.Origin, o.Port, o.Ssl, o.HostHeaderType)));
         Assert.Equal(spec.Caching!.Select(c => c.Ttl).Order(), read.Spec.Caching!.Select(c => c.Ttl).Order());
         Assert.Equal(spec.Restrictions.SelectMany(r => r.Rules).Select(r => r.Value).Order(), read.Spec.Restrictions.SelectMany(r => r.Rules).Select(r => r.Value).Order());
+    }
+
+    [Fact]
+    public async Task GetServiceAsync_CacheTtlEditedOutsidePoppy_ReportsTheDifferenceAsDrift()
+    {
+        var spec = RichSpec();
+        var vendorId = (await _fastly.CreateServiceAsync("svc-drift", spec)).Value.VendorServiceId!;
+        var inSync = await _fastly.GetServiceAsync(new ServiceReference("svc-drift", vendorId));
+        Assert.Empty(inSync!.Drift);
+
+        // An edit in Fastly's console, through the API with the account's key: clone, change the TTL, activate.
+        using var console = new HttpClient { BaseAddress = _emulator.BaseUrl };
+        console.DefaultRequestHeaders.Add("Fastly-Key", _emulator.Fastly.ApiKey);
+        (await console.PutAsync($"service/{vendorId}/version/1/clone", null)).EnsureSuccessStatusCode();
+        (await console.PutAsync($"service/{vendorId}/version/2/cache_settings/poppy-cache-1", new FormUrlEncodedContent([KeyValuePair.Create("ttl", "60")]))).EnsureSuccessStatusCode();
+        (await console.PutAsync($"service/{vendorId}/version/2/activate", null)).EnsureSuccessStatusCode();
+
+        var drifted = await _fastly.GetServiceAsync(new ServiceReference("svc-drift", vendorId));
+
+        var difference = Assert.Single(drifted!.Drift);
+        Assert.Equal(new SpecDifference("/caching/1/ttl", "0", "60"), difference);
+        Assert.False(drifted.IsInSync);
+        Assert.Equal(60, drifted.Spec.Caching![1].Ttl);
+        Assert.Contains(await _fastly.ListServicesAsync().ToListAsync(), s => s.Details.ServiceId == "svc-drift" && s.Drift.Count == 1);
     }
 
     [Fact]

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Poppy.Sdk.Fastly.Internal;
 
-/// <summary>The Fastly provider's log messages (event ids 3000–3099, stable). None carries a credential.</summary>
-internal static partial class Log
+/// <summary>
+/// The Fastly provider's log messages (event ids 3000–3099, stable). None carries a credential. Each HTTP call is logged
+/// by the shared vendor connection (2000–2009); 3009, 3011 and 3012 were those calls' messages and stay retired.
+/// </summary>
+internal static partial class FastlyLog
 {
     [LoggerMessage(3000, LogLevel.Information, "Fastly: creating service {ServiceId}.")]
     public static partial void Creating(ILogger logger, string serviceId);
@@ -32,15 +35,6 @@ internal static partial class Log
     [LoggerMessage(3008, LogLevel.Debug, "Fastly: purged service {VendorServiceId} ({ServiceId}): {Kind}, {Count} item(s), {Calls} call(s), soft={Soft}.")]
     public static partial void Purged(ILogger logger, string serviceId, string vendorServiceId, string kind, int count, int calls, bool soft);
 
-    [LoggerMessage(3009, LogLevel.Warning, "Fastly: {Method} {Path} failed: {Status} {ErrorCode}.")]
-    public static partial void RequestFailed(ILogger logger, string method, string path, int? status, string errorCode);
-
     [LoggerMessage(3010, LogLevel.Warning, "Fastly: service {VendorServiceId} ({ServiceId}) was changed outside Poppy: {Drift}.")]
     public static partial void Drift(ILogger logger, string serviceId, string vendorServiceId, string drift);
-
-    [LoggerMessage(3011, LogLevel.Debug, "Fastly: {Remaining} write request(s) left in this hour's rate limit window.")]
-    public static partial void RateLimitRemaining(ILogger logger, int remaining);
-
-    [LoggerMessage(3012, LogLevel.Debug, "Fastly: {Method} {Path} answered {Status} in {ElapsedMs} ms.")]
-    public static partial void RequestCompleted(ILogger logger, string method, string path, int status, double elapsedMs);
 }

@@ -1,0 +1,32 @@
+using System.Globalization;
+using static Poppy.Sdk.Fastly.Internal.Api.FastlyRequests;
+
+namespace Poppy.Sdk.Fastly.Internal.Api;
+
+/// <summary>Fastly services: search by name, get, list, create, delete.</summary>
+internal sealed class ServicesClient(VendorConnection connection)
+{
+    public Task<FastlyServiceDto?> SearchAsync(string name, CancellationToken cancellationToken) =>
+        connection.GetOrNullAsync(new VendorRequest(HttpMethod.Get, "service/search?name=" + Seg(name), $"search for service '{name}'"), FastlyJsonContext.Default.FastlyServiceDto, cancellationToken);
+
+    public Task<FastlyServiceDto?> GetAsync(string serviceId, CancellationToken cancellationToken) =>
+        connection.GetOrNullAsync(new VendorRequest(HttpMethod.Get, "service/" + Seg(serviceId), $"get service '{serviceId}'"), FastlyJsonContext.Default.FastlyServiceDto, cancellationToken);
+
+    public async Task<(List<FastlyServiceDto> Items, bool HasMore)> ListAsync(int page, CancellationToken cancellationToken)
+    {
+        var path = string.Create(CultureInfo.InvariantCulture, $"service?page={page}&per_page={PageSize}&sort=created&direction=ascend");
+        var response = await connection.SendAsync(new VendorRequest(HttpMethod.Get, path, "list services"), cancellationToken).ConfigureAwait(false);
+        var items = connection.ReadJson(response, FastlyJsonContext.Default.ListFastlyServiceDto);
+        return (items, HasNextPage(response, items.Count));
+    }
+
+    public Task<FastlyServiceDto> CreateAsync(string name, string comment, CancellationToken cancellationToken) =>
+        connection.SendAsync(
+            new VendorRequest(HttpMethod.Post, "service", $"create service '{name}'") { Content = Form(("name", name), ("comment", comment), ("type", "vcl")) },
+            FastlyJsonContext.Default.FastlyServiceDto,
+            cancellationToken);
+
+    /// <summary>Deletes a service; false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(string serviceId, CancellationToken cancellationToken) =>
+        await connection.SendOrNullAsync(new VendorRequest(HttpMethod.Delete, "service/" + Seg(serviceId), $"delete service '{serviceId}'"), cancellationToken).ConfigureAwait(false) is not null;
+}
