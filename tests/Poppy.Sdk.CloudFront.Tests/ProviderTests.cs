@@ -30,14 +30,11 @@ public class ProviderTests
 
         Assert.Equal("cloudfront:create:" + CloudFrontMock.DistributionId, operation.Id);
         Assert.False(operation.HasCompleted);
-        var wait = operation.WaitForCompletionAsync();
-        while (!wait.IsCompleted)
-        {
-            mock.Time.Advance(mock.Options.PollingInterval);
-            await Task.Yield();
-        }
+        Assert.Equal(mock.Options.PollingInterval, operation.DefaultPollingInterval);
+        Assert.False(await operation.UpdateStatusAsync());
+        Assert.True(await operation.UpdateStatusAsync());
 
-        var details = await wait;
+        var details = operation.Value;
         Assert.Equal(ProviderStatus.Deployed, details.Status);
         Assert.Equal(CloudFrontMock.DistributionId, details.VendorServiceId);
         Assert.Equal([new AccessUrl("www.example.com", CloudFrontMock.DomainName)], details.AccessUrls);
@@ -127,22 +124,29 @@ public class ProviderTests
         mock.Expect(HttpMethod.Get, "distribution?MaxItems=100").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.ListXml(true, "M1", ("EOTHER", "not poppy"))));
         mock.Expect(HttpMethod.Get, "distribution?MaxItems=100&Marker=M1").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.ListXml(false, null, (id, "poppy:service_id=svc-1"))));
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(enabled, "Deployed"), etag: "A"));
+        // Start: observe (enabled), then the Disable transition.
+        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(enabled, "Deployed"), etag: "A"));
         mock.Expect(HttpMethod.Get, $"distribution/{id}/config").Respond(_ => CloudFrontMock.Xml(enabled, etag: "A"));
         mock.Expect(HttpMethod.Put, $"distribution/{id}/config").WithHeaders("If-Match", "A").With(r => ReadBody(r) == disabled)
             .Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(disabled, "InProgress"), etag: "B"));
+        // Poll: still deploying (reads only). Poll: deployed, so the DeleteDistribution transition with that ETag.
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(disabled, "InProgress"), etag: "B"));
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(disabled, "Deployed"), etag: "C"));
         mock.Expect(HttpMethod.Delete, $"distribution/{id}").WithHeaders("If-Match", "C").Respond(HttpStatusCode.NoContent);
+        // Poll: gone, and no function left.
+        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Error(HttpStatusCode.NotFound, "NoSuchDistribution"));
         mock.ExpectNoFunction();
 
         var operation = await mock.Provider.DeleteServiceAsync(new ServiceReference(CloudFrontMock.ServiceId));
 
-        Assert.Equal("cloudfront:delete:" + id, operation.Id);
-        Assert.False(operation.HasCompleted);
+        Assert.Equal("cloudfront:delete:" + id + ":" + CloudFrontMock.ServiceId, operation.Id);
+        Assert.Equal("disabling", operation.StatusDescription);
+        Assert.False(await operation.UpdateStatusAsync());
         Assert.Equal("waiting for the disabled distribution to deploy", operation.StatusDescription);
-        mock.Time.Advance(mock.Options.PollingInterval);
+        Assert.False(await operation.UpdateStatusAsync());
+        Assert.Equal(TimeSpan.Zero, operation.SuggestedPollingDelay);
         Assert.True(await operation.UpdateStatusAsync());
-        Assert.Null(operation.Error);
+        Assert.Equal(new ServiceReference(CloudFrontMock.ServiceId, id), Assert.IsAssignableFrom<CdnOperation<ServiceReference>>(operation).Value);
         mock.Verify();
     }
 
@@ -156,6 +160,27 @@ public class ProviderTests
         var operation = await mock.Provider.DeleteServiceAsync(new ServiceReference(CloudFrontMock.ServiceId, CloudFrontMock.DistributionId));
 
         Assert.True(operation.HasCompleted);
+        Assert.Equal("cloudfront:delete:none:" + CloudFrontMock.ServiceId, operation.Id);
+        Assert.Equal(new ServiceReference(CloudFrontMock.ServiceId), ((CdnOperation<ServiceReference>)operation).Value);
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Delete_OnlyTheFunctionLeft_DeletesIt()
+    {
+        var mock = new CloudFrontMock();
+        var name = CloudFrontTranslator.FunctionName(CloudFrontMock.ServiceId);
+        var describe = $"<?xml version=\"1.0\"?><FunctionSummary xmlns=\"{CloudFrontMock.Ns}\"><Name>{name}</Name><Status>UNASSOCIATED</Status><FunctionConfig><Comment>c</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionMetadata><FunctionARN>{CloudFrontMock.FunctionArn(name)}</FunctionARN><Stage>DEVELOPMENT</Stage><LastModifiedTime>2026-01-01T00:00:00Z</LastModifiedTime></FunctionMetadata></FunctionSummary>";
+        mock.Expect(HttpMethod.Get, "distribution?MaxItems=100").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.ListXml(false, null)));
+        mock.Expect(HttpMethod.Get, $"function/{name}/describe?Stage=DEVELOPMENT").Respond(_ => CloudFrontMock.Xml(describe, etag: "F1"));
+        mock.Expect(HttpMethod.Delete, $"function/{name}").WithHeaders("If-Match", "F1").Respond(HttpStatusCode.NoContent);
+        mock.ExpectNoFunction();
+
+        var operation = await mock.Provider.DeleteServiceAsync(new ServiceReference(CloudFrontMock.ServiceId));
+        Assert.False(operation.HasCompleted);
+        Assert.True(await operation.UpdateStatusAsync());
+
+        Assert.Equal("cloudfront:delete:none:" + CloudFrontMock.ServiceId, operation.Id);
         mock.Verify();
     }
 
@@ -167,11 +192,26 @@ public class ProviderTests
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(disabled, "Deployed"), etag: "C"));
         mock.Expect(HttpMethod.Delete, $"distribution/{id}").WithHeaders("If-Match", "C").Respond(HttpStatusCode.NoContent);
+        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Error(HttpStatusCode.NotFound, "NoSuchDistribution"));
         mock.ExpectNoFunction();
 
-        var operation = await mock.Provider.ResumeOperationAsync("cloudfront:delete:" + id);
+        var operation = await mock.Provider.ResumeOperationAsync($"cloudfront:delete:{id}:{CloudFrontMock.ServiceId}");
 
-        Assert.True(operation.HasCompleted);
+        Assert.False(operation.HasCompleted);
+        Assert.True(await operation.UpdateStatusAsync());
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Resume_DeleteOfAnotherServicesDistribution_IsRefused()
+    {
+        var mock = new CloudFrontMock();
+        var id = CloudFrontMock.DistributionId;
+        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(mock.ConfigXml(Specs.Simple), "Deployed"), etag: "C"));
+
+        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.ResumeOperationAsync($"cloudfront:delete:{id}:someone-else"));
+
+        Assert.Equal(CdnErrorCode.Conflict, ex.ErrorCode);
         mock.Verify();
     }
 
@@ -180,6 +220,10 @@ public class ProviderTests
     [InlineData("cloudfront:create:")]
     [InlineData("cloudfront:purge:E1:")]
     [InlineData("cloudfront:explode:E1")]
+    [InlineData("cloudfront:delete:E1")]
+    [InlineData("cloudfront:delete:E-1:svc")]
+    [InlineData("cloudfront:update:E1:x")]
+    [InlineData("cloudfront-eu:create:E1")]
     public async Task Resume_ForeignId_IsRejected(string id) =>
         await Assert.ThrowsAsync<ArgumentException>(() => mock().Provider.ResumeOperationAsync(id));
 
@@ -230,51 +274,72 @@ public class ProviderTests
     }
 
     [Fact]
-    public async Task Purge_TooManyInProgress_WaitsAndResubmitsTheSameBatch()
+    public async Task Purge_TooManyInProgress_RateLimitedAtOnce_WithoutWaiting()
     {
         var mock = new CloudFrontMock();
         var config = mock.ConfigXml(Specs.Simple);
         var id = CloudFrontMock.DistributionId;
-        string? firstReference = null;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
-        mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => (firstReference = CallerReference(ReadBody(r))) is not null)
+        mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation")
             .Respond(_ => CloudFrontMock.Error(HttpStatusCode.BadRequest, "TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations."));
-        mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => CallerReference(ReadBody(r)) == firstReference && ReadBody(r).Contains("<Path>/a.css</Path>", StringComparison.Ordinal))
-            .Respond(_ => CloudFrontMock.Xml(CloudFrontMock.InvalidationXml("I1", "InProgress"), HttpStatusCode.Created));
 
-        var purge = mock.Provider.PurgeAsync(new ServiceReference(CloudFrontMock.ServiceId, id), PurgeRequest.ForUrls("https://www.example.com/a.css"));
-        while (!purge.IsCompleted)
-        {
-            mock.Time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Yield();
-        }
+        // No clock is advanced: the call must end by itself, without waiting for room.
+        var ex = await Assert.ThrowsAsync<CdnRateLimitedException>(() => mock.Provider.PurgeAsync(new ServiceReference(CloudFrontMock.ServiceId, id), PurgeRequest.ForEverything()));
 
-        var result = await purge;
-        Assert.Equal(["I1"], result.VendorPurgeIds);
-        Assert.NotNull(result.Emulation);
+        Assert.Equal(mock.Options.PollingInterval, ex.RetryAfter);
+        Assert.True(ex.IsTransient);
+        Assert.Equal("TooManyInvalidationsInProgress", ex.VendorErrorCode);
+        Assert.Contains("0 of 1 invalidation(s) of this batch were accepted", ex.Message, StringComparison.Ordinal);
         mock.Verify();
     }
 
     [Fact]
-    public async Task Purge_NoRoomWithinTheQueueTimeout_RateLimitedAndSaysWhatWasSubmitted()
+    public async Task Purge_SecondInvalidationRefused_SaysWhichWereAccepted_AndResubmissionReusesTheirReferences()
     {
-        var mock = new CloudFrontMock(o => o.InvalidationQueueTimeout = TimeSpan.FromSeconds(30));
+        var mock = new CloudFrontMock();
+        var config = mock.ConfigXml(Specs.Simple);
+        var id = CloudFrontMock.DistributionId;
+        var prefixes = Enumerable.Range(0, 20).Select(i => $"/p{i}/").ToArray();
+        var request = PurgeRequest.ForPrefixes(prefixes) with { IdempotencyKey = "batch-7" };
+        var references = new List<string>();
+        void ExpectAttempt(bool room)
+        {
+            mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
+            mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => Record(references, r))
+                .Respond(_ => CloudFrontMock.Xml(CloudFrontMock.InvalidationXml("I1", "InProgress"), HttpStatusCode.Created));
+            mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => Record(references, r))
+                .Respond(_ => room ? CloudFrontMock.Xml(CloudFrontMock.InvalidationXml("I2", "InProgress"), HttpStatusCode.Created) : CloudFrontMock.Error(HttpStatusCode.BadRequest, "TooManyInvalidationsInProgress"));
+        }
+
+        var target = new ServiceReference(CloudFrontMock.ServiceId, id);
+        ExpectAttempt(room: false);
+        var ex = await Assert.ThrowsAsync<CdnRateLimitedException>(() => mock.Provider.PurgeAsync(target, request));
+        Assert.Contains("1 of 2 invalidation(s) of this batch were accepted (I1)", ex.Message, StringComparison.Ordinal);
+
+        // The caller resubmits the same batch: CloudFront answers the first invalidation from its caller reference.
+        ExpectAttempt(room: true);
+        var result = await mock.Provider.PurgeAsync(target, request);
+
+        Assert.Equal(["I1", "I2"], result.VendorPurgeIds);
+        Assert.Equal(["batch-7", "batch-7/2", "batch-7", "batch-7/2"], references);
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Purge_IdempotencyKey_IsTheCallerReference()
+    {
+        var mock = new CloudFrontMock();
         var config = mock.ConfigXml(Specs.Simple);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
-        mock.Http.When(HttpMethod.Post, CloudFrontMock.Base + $"distribution/{id}/invalidation")
-            .Respond(_ => CloudFrontMock.Error(HttpStatusCode.BadRequest, "TooManyInvalidationsInProgress"));
+        mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => CallerReference(ReadBody(r)) == "purge-op-1:cloudfront:0" && ReadBody(r).Contains("<Path>/a.css</Path>", StringComparison.Ordinal))
+            .Respond(_ => CloudFrontMock.Xml(CloudFrontMock.InvalidationXml("I1", "InProgress"), HttpStatusCode.Created));
 
-        var purge = mock.Provider.PurgeAsync(new ServiceReference(CloudFrontMock.ServiceId, id), PurgeRequest.ForEverything());
-        while (!purge.IsCompleted)
-        {
-            mock.Time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Yield();
-        }
+        var result = await mock.Provider.PurgeAsync(new ServiceReference(CloudFrontMock.ServiceId, id), PurgeRequest.ForUrls("https://www.example.com/a.css") with { IdempotencyKey = "purge-op-1:cloudfront:0" });
 
-        var ex = await Assert.ThrowsAsync<CdnRateLimitedException>(() => purge);
-        Assert.Equal(mock.Options.PollingInterval, ex.RetryAfter);
-        Assert.Contains("0 of 1 batch(es) were submitted", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["I1"], result.VendorPurgeIds);
+        Assert.NotNull(result.Emulation);
+        mock.Verify();
     }
 
     [Fact]
@@ -305,18 +370,31 @@ public class ProviderTests
     public void Batch_RespectsPathAndWildcardLimits()
     {
         var paths = Enumerable.Range(0, 3100).Select(i => "/f" + i).Concat(Enumerable.Range(0, 16).Select(i => $"/w{i}/*")).ToList();
-        var batches = CloudFrontCdnProvider.Batch(paths);
+        var batches = CloudFrontPurge.Batch(paths);
         Assert.All(batches, b => Assert.True(b.Count <= 3000 && b.Count(p => p.EndsWith('*')) <= 15));
         Assert.Equal(paths, batches.SelectMany(b => b));
     }
 
     [Fact]
-    public void CallerReference_SameBatchSameMinute_Same_OtherwiseDifferent()
+    public void CallerReference_WithoutKey_SameBatchSameMinute_Same_OtherwiseDifferent()
     {
-        var a = CloudFrontCdnProvider.CallerReference("E1", ["/a"], 100);
-        Assert.Equal(a, CloudFrontCdnProvider.CallerReference("E1", ["/a"], 100));
-        Assert.NotEqual(a, CloudFrontCdnProvider.CallerReference("E1", ["/a"], 101));
-        Assert.NotEqual(a, CloudFrontCdnProvider.CallerReference("E1", ["/b"], 100));
+        var a = CloudFrontPurge.CallerReference(null, "E1", ["/a"], 100, 0);
+        Assert.Equal(a, CloudFrontPurge.CallerReference(null, "E1", ["/a"], 100, 0));
+        Assert.NotEqual(a, CloudFrontPurge.CallerReference(null, "E1", ["/a"], 101, 0));
+        Assert.NotEqual(a, CloudFrontPurge.CallerReference(null, "E1", ["/b"], 100, 0));
+        Assert.NotEqual(a, CloudFrontPurge.CallerReference(null, "E2", ["/a"], 100, 0));
+    }
+
+    [Fact]
+    public void CallerReference_WithKey_IsTheKey_AnyMinute() =>
+        Assert.Equal(
+            ["k", "k", "k/2"],
+            [CloudFrontPurge.CallerReference("k", "E1", ["/a"], 100, 0), CloudFrontPurge.CallerReference("k", "E1", ["/a"], 999, 0), CloudFrontPurge.CallerReference("k", "E1", ["/b"], 100, 1)]);
+
+    private static bool Record(List<string> references, HttpRequestMessage request)
+    {
+        references.Add(CallerReference(ReadBody(request)));
+        return true;
     }
 
     private static string CallerReference(string body) => CloudFrontXml.Root(body, "InvalidationBatch").Required("CallerReference");

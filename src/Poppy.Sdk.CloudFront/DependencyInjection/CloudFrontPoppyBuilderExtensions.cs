@@ -39,7 +39,7 @@ public static class CloudFrontPoppyBuilderExtensions
     /// <summary>
     /// Adds a CloudFront provider bound from a configuration section (for example <c>Poppy:CloudFront</c>) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
-    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>, <c>InvalidationQueueTimeout</c>.
+    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>.
     /// Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>

@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(3106, LogLevel.Information, "CloudFront: invalidation {InvalidationId} on {DistributionId}: {Count} path(s).")]
     public static partial void Invalidation(ILogger logger, string distributionId, string invalidationId, int count);
 
-    [LoggerMessage(3107, LogLevel.Information, "CloudFront: too many invalidations in progress on {DistributionId}; waiting {Delay} for room ({Submitted} of {Total} batch(es) submitted).")]
-    public static partial void InvalidationQueued(ILogger logger, string distributionId, TimeSpan delay, int submitted, int total);
+    [LoggerMessage(3107, LogLevel.Information, "CloudFront: too many invalidations in progress on {DistributionId}; the batch is refused for now (retry after {RetryAfter}; {Accepted} of {Total} invalidation(s) accepted).")]
+    public static partial void InvalidationRefused(ILogger logger, string distributionId, TimeSpan retryAfter, int accepted, int total);
 
     [LoggerMessage(3108, LogLevel.Warning, "CloudFront: {Method} {Path} failed: {Status} {ErrorCode}.")]
     public static partial void RequestFailed(ILogger logger, string method, string path, int? status, string errorCode);
