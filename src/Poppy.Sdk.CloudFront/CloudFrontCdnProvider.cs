@@ -1,3 +1,4 @@
+using Poppy.Sdk.CloudFront.Internal.Api;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,10 @@ public class CloudFrontCdnProvider : ICdnProvider
     private readonly CdnCapabilities _capabilities = null!;
 
     /// <summary>Creates the provider.</summary>
-    /// <param name="httpClient">The client used for the CloudFront API (its own base address is not used; see <see cref="CloudFrontCdnProviderOptions.BaseAddress"/>).</param>
+    /// <param name="httpClient">
+    /// The client used for the CloudFront API (its own base address is not used; see <see cref="CloudFrontCdnProviderOptions.BaseAddress"/>).
+    /// It must sign requests with SigV4: use <see cref="CreateHttpClient"/> without DI; <c>AddCloudFront()</c> registers a client that does.
+    /// </param>
     /// <param name="options">The account options; copied, and validated here.</param>
     /// <param name="timeProvider">The clock (signing, polling, waiting); <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
@@ -61,12 +65,27 @@ public class CloudFrontCdnProvider : ICdnProvider
         var copy = options.Clone();
         var log = (ILogger?)logger ?? NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
-        _account = new CloudFrontAccount(copy.Name, new CloudFrontApiClient(httpClient, copy, time, log), copy, time, log);
+        _account = new CloudFrontAccount(copy.Name, new CloudFrontApi(httpClient, copy, time, log), copy, time, log);
         _translator = new CloudFrontTranslator(copy);
         _readBack = new CloudFrontReadBack(_translator);
         _apply = new CloudFrontApply(_account);
         _purge = new CloudFrontPurge(_account);
         _capabilities = BuildCapabilities(copy);
+    }
+
+    /// <summary>
+    /// An <see cref="HttpClient"/> for the provider without DI: it signs every request with AWS Signature V4 (credentials
+    /// read from <paramref name="options"/> on each request, time from <paramref name="timeProvider"/>), then sends it
+    /// through <paramref name="innerHandler"/>. It has no retry handler; <c>AddCloudFront()</c> adds one.
+    /// </summary>
+    /// <param name="options">The account options (the credentials are read from them on each request).</param>
+    /// <param name="timeProvider">The clock the signatures carry; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="innerHandler">The handler that sends requests; a new <see cref="SocketsHttpHandler"/> when null.</param>
+    /// <returns>The client. Dispose it with the provider.</returns>
+    public static HttpClient CreateHttpClient(CloudFrontCdnProviderOptions options, TimeProvider? timeProvider = null, HttpMessageHandler? innerHandler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new HttpClient(new CloudFrontAuthHandler(options.Credentials, timeProvider ?? TimeProvider.System) { InnerHandler = innerHandler ?? new SocketsHttpHandler() });
     }
 
     /// <summary>For mocking frameworks only.</summary>
@@ -115,7 +134,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         Distribution distribution;
         try
         {
-            distribution = (await _account.Api.CreateDistributionAsync(plan.Resolve(functionArn), CloudFrontApply.WithStage(plan.Tags, "created"), cancellationToken).ConfigureAwait(false)).Value;
+            distribution = (await _account.Api.Distributions.CreateAsync(plan.Resolve(functionArn), CloudFrontApply.WithStage(plan.Tags, "created"), cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "DistributionAlreadyExists")
         {
@@ -176,7 +195,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         string? marker = null;
         do
         {
-            var page = await _account.Api.ListDistributionsAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
+            var page = await _account.Api.Distributions.ListAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
             foreach (var summary in page.Items)
             {
                 if (CloudFrontTranslator.ReadStamp(summary.Comment) is null)
@@ -184,7 +203,7 @@ public class CloudFrontCdnProvider : ICdnProvider
                     continue;
                 }
 
-                var distribution = await _account.Api.GetDistributionAsync(summary.Id, cancellationToken).ConfigureAwait(false);
+                var distribution = await _account.Api.Distributions.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false);
                 if (distribution is not null)
                 {
                     yield return await ReadAsync(distribution.Value.Config.CallerReference, distribution.Value, cancellationToken).ConfigureAwait(false);
@@ -333,7 +352,7 @@ public class CloudFrontCdnProvider : ICdnProvider
 
     private async ValueTask<OperationState<ProviderServiceDetails>> PollDeploymentAsync(string operationId, string distributionId, ServiceSpec? spec, CancellationToken cancellationToken)
     {
-        var distribution = await _account.Api.GetDistributionAsync(distributionId, cancellationToken).ConfigureAwait(false);
+        var distribution = await _account.Api.Distributions.GetAsync(distributionId, cancellationToken).ConfigureAwait(false);
         if (distribution is null)
         {
             return OperationState<ProviderServiceDetails>.Failure(new CdnRequestFailedException(Name, $"CloudFront distribution '{distributionId}' no longer exists (operation {operationId}).", 404, CdnErrorCode.NotFound, isTransient: false));
@@ -373,11 +392,11 @@ public class CloudFrontCdnProvider : ICdnProvider
     /// <summary>Reads a distribution back: its tags (stamp and manifest), its live function, the spec and its drift.</summary>
     private async Task<ProviderService> ReadAsync(string serviceId, Distribution distribution, CancellationToken cancellationToken)
     {
-        var tags = distribution.Arn.Length == 0 ? [] : await _account.Api.ListTagsAsync(distribution.Arn, cancellationToken).ConfigureAwait(false);
+        var tags = distribution.Arn.Length == 0 ? [] : await _account.Api.Tags.ListAsync(distribution.Arn, cancellationToken).ConfigureAwait(false);
         var manifest = CloudFrontTranslator.ReadManifest(tags);
         RestrictionProgram? program = null;
         if (CloudFrontReadBack.AssociatedFunctionName(distribution.Config) is { } name
-            && await _account.Api.GetFunctionCodeAsync(name, "LIVE", cancellationToken).ConfigureAwait(false) is { } code)
+            && await _account.Api.Functions.GetCodeAsync(name, "LIVE", cancellationToken).ConfigureAwait(false) is { } code)
         {
             program = ViewerRequestFunction.Read(code);
         }
@@ -404,7 +423,7 @@ public class CloudFrontCdnProvider : ICdnProvider
             return null;
         }
 
-        var found = await _account.Api.GetDistributionAsync(id, cancellationToken).ConfigureAwait(false);
+        var found = await _account.Api.Distributions.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (found is not null)
         {
             _account.RequireOwned(service.ServiceId, id, found.Value.Config);
@@ -418,7 +437,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         string? marker = null;
         do
         {
-            var page = await _account.Api.ListDistributionsAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
+            var page = await _account.Api.Distributions.ListAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
             if (page.Items.FirstOrDefault(s => CloudFrontTranslator.StampMatches(s.Comment, serviceId)) is { } match)
             {
                 return match;

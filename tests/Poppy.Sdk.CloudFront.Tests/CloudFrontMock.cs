@@ -28,7 +28,7 @@ internal sealed class CloudFrontMock
         Options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = Secret, PollingInterval = TimeSpan.FromSeconds(20), AcmCertificateArn = AcmArn };
         configure?.Invoke(Options);
         Logger = new FakeLogger<CloudFrontCdnProvider>();
-        Provider = new CloudFrontCdnProvider(new HttpClient(Http), Options, Time, Logger);
+        Provider = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(Options, Time, Http), Options, Time, Logger);
     }
 
     public MockHttpMessageHandler Http { get; } = new();

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Poppy.Sdk.CloudFront.Internal.Xml;
+using Poppy.Sdk.CloudFront.Internal.Api;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>One CloudFront account as the provider's parts share it: its name, API client, options, clock and logger, and the checks every step makes.</summary>
 internal sealed class CloudFrontAccount
 {
-    public CloudFrontAccount(string name, CloudFrontApiClient api, CloudFrontCdnProviderOptions options, TimeProvider time, ILogger logger)
+    public CloudFrontAccount(string name, CloudFrontApi api, CloudFrontCdnProviderOptions options, TimeProvider time, ILogger logger)
     {
         Name = name;
         Api = api;
@@ -18,7 +19,7 @@ internal sealed class CloudFrontAccount
     /// <summary>The provider's registered name (the first part of its operation ids).</summary>
     public string Name { get; }
 
-    public CloudFrontApiClient Api { get; }
+    public CloudFrontApi Api { get; }
 
     public CloudFrontCdnProviderOptions Options { get; }
 

@@ -1,4 +1,5 @@
 using Poppy.Sdk.CloudFront.Internal.Xml;
+using Poppy.Sdk.CloudFront.Internal.Api;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
@@ -14,7 +15,7 @@ internal sealed class CloudFrontApply
 
     public CloudFrontApply(CloudFrontAccount account) => _account = account;
 
-    private CloudFrontApiClient Api => _account.Api;
+    private CloudFrontApi Api => _account.Api;
 
     /// <summary>The tags plus <c>poppy:stage</c> (<c>created</c> or <c>updated</c>), which tells a first deployment from a later one while in progress.</summary>
     public static List<KeyValuePair<string, string>> WithStage(IReadOnlyList<KeyValuePair<string, string>> tags, string stage) =>
@@ -33,35 +34,35 @@ internal sealed class CloudFrontApply
 
         var name = function.Name;
         var comment = CloudFrontTranslator.Comment(serviceId);
-        var development = await Api.DescribeFunctionAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
+        var development = await Api.Functions.DescribeAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
         if (development is null)
         {
             Tagged<FunctionSummary> created;
             try
             {
-                created = await Api.CreateFunctionAsync(name, comment, function.Code, cancellationToken).ConfigureAwait(false);
+                created = await Api.Functions.CreateAsync(name, comment, function.Code, cancellationToken).ConfigureAwait(false);
             }
             catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "FunctionAlreadyExists")
             {
                 // Created by a concurrent attempt between our describe and create: take it over.
-                var raced = await Api.DescribeFunctionAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false)
+                var raced = await Api.Functions.DescribeAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false)
                     ?? throw new CdnRequestFailedException(_account.Name, $"CloudFront says function '{name}' exists, but it cannot be described.", 409, CdnErrorCode.Conflict, isTransient: true, ex.VendorErrorCode, ex.RequestId, ex);
-                created = await Api.UpdateFunctionAsync(name, _account.RequireETag(raced.ETag, "describe function"), comment, function.Code, cancellationToken).ConfigureAwait(false);
+                created = await Api.Functions.UpdateAsync(name, _account.RequireETag(raced.ETag, "describe function"), comment, function.Code, cancellationToken).ConfigureAwait(false);
             }
 
-            var arn = (await Api.PublishFunctionAsync(name, _account.RequireETag(created.ETag, "create function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
+            var arn = (await Api.Functions.PublishAsync(name, _account.RequireETag(created.ETag, "create function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
             Log.FunctionPublished(_account.Logger, serviceId, name);
             return arn;
         }
 
-        var live = await Api.GetFunctionCodeAsync(name, "LIVE", cancellationToken).ConfigureAwait(false);
+        var live = await Api.Functions.GetCodeAsync(name, "LIVE", cancellationToken).ConfigureAwait(false);
         if (live == function.Code)
         {
             return development.Value.FunctionArn;
         }
 
-        var updated = await Api.UpdateFunctionAsync(name, _account.RequireETag(development.ETag, "describe function"), comment, function.Code, cancellationToken).ConfigureAwait(false);
-        var published = (await Api.PublishFunctionAsync(name, _account.RequireETag(updated.ETag, "update function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
+        var updated = await Api.Functions.UpdateAsync(name, _account.RequireETag(development.ETag, "describe function"), comment, function.Code, cancellationToken).ConfigureAwait(false);
+        var published = (await Api.Functions.PublishAsync(name, _account.RequireETag(updated.ETag, "update function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
         Log.FunctionPublished(_account.Logger, serviceId, name);
         return published;
     }
@@ -72,14 +73,14 @@ internal sealed class CloudFrontApply
         Distribution? updated = null;
         for (var attempt = 0; updated is null; attempt++)
         {
-            var current = await Api.GetDistributionConfigAsync(distributionId, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(serviceId);
+            var current = await Api.Distributions.GetConfigAsync(distributionId, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(serviceId);
             _account.RequireOwned(serviceId, distributionId, current.Value);
             var config = plan.Resolve(functionArn);
             config.Preserved = current.Value.Preserved;
             config.CallerReference = current.Value.CallerReference;
             try
             {
-                updated = (await Api.UpdateDistributionAsync(distributionId, config, _account.RequireETag(current.ETag, "get distribution config"), cancellationToken).ConfigureAwait(false)).Value;
+                updated = (await Api.Distributions.UpdateConfigAsync(distributionId, config, _account.RequireETag(current.ETag, "get distribution config"), cancellationToken).ConfigureAwait(false)).Value;
             }
             catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.PreconditionFailed)
             {
@@ -105,7 +106,7 @@ internal sealed class CloudFrontApply
     public async Task DeleteFunctionIfUnusedAsync(string serviceId, CancellationToken cancellationToken)
     {
         var name = CloudFrontTranslator.FunctionName(serviceId);
-        var described = await Api.DescribeFunctionAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
+        var described = await Api.Functions.DescribeAsync(name, "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
         if (described is null)
         {
             return;
@@ -113,7 +114,7 @@ internal sealed class CloudFrontApply
 
         try
         {
-            await Api.DeleteFunctionAsync(name, _account.RequireETag(described.ETag, "describe function"), cancellationToken).ConfigureAwait(false);
+            await Api.Functions.DeleteAsync(name, _account.RequireETag(described.ETag, "describe function"), cancellationToken).ConfigureAwait(false);
         }
         catch (CdnRequestFailedException ex) when (ex.VendorErrorCode is "FunctionInUse" or "PreconditionFailed")
         {
@@ -128,16 +129,16 @@ internal sealed class CloudFrontApply
             return;
         }
 
-        var existing = await Api.ListTagsAsync(arn, cancellationToken).ConfigureAwait(false);
+        var existing = await Api.Tags.ListAsync(arn, cancellationToken).ConfigureAwait(false);
         var stale = existing.Where(t => t.Key.StartsWith("poppy:", StringComparison.Ordinal) && !tags.Any(n => n.Key == t.Key)).Select(t => t.Key).ToList();
         if (stale.Count > 0)
         {
-            await Api.UntagAsync(arn, stale, cancellationToken).ConfigureAwait(false);
+            await Api.Tags.UntagAsync(arn, stale, cancellationToken).ConfigureAwait(false);
         }
 
         if (tags.Count > 0)
         {
-            await Api.TagAsync(arn, tags, cancellationToken).ConfigureAwait(false);
+            await Api.Tags.TagAsync(arn, tags, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -18,6 +18,7 @@
 // (Disabling) polls make no write at all. Nothing is kept between polls but the ids in the operation id
 // (provider:delete:<distribution or "none">:<service id>), so a delete resumes from its id in any state.
 using System.Globalization;
+using Poppy.Sdk.CloudFront.Internal.Api;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
@@ -54,7 +55,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
 
     public override TimeSpan DefaultPollingInterval => _account.Options.PollingInterval;
 
-    private CloudFrontApiClient Api => _account.Api;
+    private CloudFrontApi Api => _account.Api;
 
     /// <summary>Rebuilds the operation from the payload of its id; null when the payload is not a delete's.</summary>
     public static CloudFrontDeleteOperation? Resume(CloudFrontAccount account, string payload)
@@ -74,7 +75,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
     {
         if (_distributionId is not null)
         {
-            var distribution = await Api.GetDistributionAsync(_distributionId, cancellationToken).ConfigureAwait(false);
+            var distribution = await Api.Distributions.GetAsync(_distributionId, cancellationToken).ConfigureAwait(false);
             if (distribution is { } found)
             {
                 _account.RequireOwned(_serviceId, _distributionId, found.Value.Config);
@@ -85,7 +86,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
             }
         }
 
-        var function = await Api.DescribeFunctionAsync(CloudFrontTranslator.FunctionName(_serviceId), "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
+        var function = await Api.Functions.DescribeAsync(CloudFrontTranslator.FunctionName(_serviceId), "DEVELOPMENT", cancellationToken).ConfigureAwait(false);
         return function is null ? new Observation(CloudFrontDeleteState.Done, null) : new Observation(CloudFrontDeleteState.FunctionLeft, function.ETag);
     }
 
@@ -101,7 +102,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
                 Log.Deleting(_account.Logger, _serviceId, _distributionId!, "deleting");
                 try
                 {
-                    await Api.DeleteDistributionAsync(_distributionId!, _account.RequireETag(observation.ETag, "get distribution"), cancellationToken).ConfigureAwait(false);
+                    await Api.Distributions.DeleteAsync(_distributionId!, _account.RequireETag(observation.ETag, "get distribution"), cancellationToken).ConfigureAwait(false);
                     return true;
                 }
                 catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.PreconditionFailed || ex.VendorErrorCode == "DistributionNotDisabled")
@@ -114,7 +115,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
                 var name = CloudFrontTranslator.FunctionName(_serviceId);
                 try
                 {
-                    await Api.DeleteFunctionAsync(name, _account.RequireETag(observation.ETag, "describe function"), cancellationToken).ConfigureAwait(false);
+                    await Api.Functions.DeleteAsync(name, _account.RequireETag(observation.ETag, "describe function"), cancellationToken).ConfigureAwait(false);
                     return true;
                 }
                 catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "PreconditionFailed")
@@ -162,7 +163,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
 
     private async Task<bool> DisableAsync(CancellationToken cancellationToken)
     {
-        var current = await Api.GetDistributionConfigAsync(_distributionId!, cancellationToken).ConfigureAwait(false);
+        var current = await Api.Distributions.GetConfigAsync(_distributionId!, cancellationToken).ConfigureAwait(false);
         if (current is null || !current.Value.Enabled)
         {
             return false;
@@ -173,7 +174,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
         Log.Deleting(_account.Logger, _serviceId, _distributionId!, "disabling");
         try
         {
-            await Api.UpdateDistributionAsync(_distributionId!, current.Value, _account.RequireETag(current.ETag, "get distribution config"), cancellationToken).ConfigureAwait(false);
+            await Api.Distributions.UpdateConfigAsync(_distributionId!, current.Value, _account.RequireETag(current.ETag, "get distribution config"), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.PreconditionFailed)

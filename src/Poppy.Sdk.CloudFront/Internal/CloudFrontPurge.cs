@@ -32,7 +32,7 @@ internal sealed class CloudFrontPurge
             Invalidation invalidation;
             try
             {
-                invalidation = await _account.Api.CreateInvalidationAsync(distribution.Id, batches[b], reference, cancellationToken).ConfigureAwait(false);
+                invalidation = await _account.Api.Invalidations.CreateAsync(distribution.Id, batches[b], reference, cancellationToken).ConfigureAwait(false);
             }
             catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "TooManyInvalidationsInProgress")
             {
@@ -77,7 +77,7 @@ internal sealed class CloudFrontPurge
         {
             foreach (var invalidationId in pending.ToList())
             {
-                var invalidation = await _account.Api.GetInvalidationAsync(distributionId, invalidationId, ct).ConfigureAwait(false)
+                var invalidation = await _account.Api.Invalidations.GetAsync(distributionId, invalidationId, ct).ConfigureAwait(false)
                     ?? throw new CdnRequestFailedException(_account.Name, $"Invalidation '{invalidationId}' of distribution '{distributionId}' does not exist.", 404, CdnErrorCode.NotFound, isTransient: false);
                 if (invalidation.Status == "Completed")
                 {

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Poppy.Sdk.CloudFront.Internal.Xml;
 using Poppy.Sdk.Models;
-using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.CloudFront.Internal;
@@ -29,10 +27,8 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// </remarks>
 internal sealed class CloudFrontTranslator
 {
-    public const string StampPrefix = "poppy:service_id=";
+    public const int MaxComment = 128;
     public const string OriginPrefix = "poppy-origin-";
-    public const string ServiceIdTag = "poppy:service-id";
-    public const string ManifestTagPrefix = "poppy:manifest:";
     public const int MaxAliases = 100;
     public const int MaxBehaviors = 75;
     public const int MaxTags = 50;
@@ -56,15 +52,14 @@ internal sealed class CloudFrontTranslator
 
     // ------------------------------------------------------------------ names and stamps
 
-    public static string Comment(string serviceId) => Truncate(StampPrefix + serviceId, 128);
+    /// <summary>The distribution comment that stamps the Poppy service id (<see cref="ServiceStamp"/>; CloudFront's comment holds 128 characters).</summary>
+    public static string Comment(string serviceId) => ServiceStamp.Format(serviceId, MaxComment);
 
-    public static string? ReadStamp(string? comment) =>
-        comment is not null && comment.StartsWith(StampPrefix, StringComparison.Ordinal) && comment.Length > StampPrefix.Length
-            ? comment[StampPrefix.Length..]
-            : null;
+    /// <summary>The service id a comment stamps (cut when the comment was); null when the comment is not a stamp.</summary>
+    public static string? ReadStamp(string? comment) => ServiceStamp.Parse(comment);
 
     /// <summary>Whether a comment stamps this service id (the comment holds at most 128 characters, so long ids are compared by prefix).</summary>
-    public static bool StampMatches(string? comment, string serviceId) => comment is not null && comment == Comment(serviceId);
+    public static bool StampMatches(string? comment, string serviceId) => ServiceStamp.Matches(comment, serviceId, MaxComment);
 
     /// <summary>The CloudFront Function name of a service: <c>poppy-</c>, a readable part of the id and a hash (names allow <c>[A-Za-z0-9_-]{1,64}</c>).</summary>
     public static string FunctionName(string serviceId)
@@ -408,59 +403,22 @@ internal sealed class CloudFrontTranslator
 
     // ------------------------------------------------------------------ manifest tags
 
-    /// <summary>The tags of a distribution: the service id and the spec, deflated and base64-encoded in 256-character values.</summary>
+    /// <summary>The tags of a distribution: the service id (<see cref="ServiceStamp.TagKey"/>) and the spec in 256-character chunks (<see cref="SpecManifest.Split"/>).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Tags(string serviceId, ServiceSpec spec)
     {
         var tags = new List<KeyValuePair<string, string>>();
         if (serviceId.Length <= MaxTagValue && serviceId.All(IsTagCharacter))
         {
-            tags.Add(KeyValuePair.Create(ServiceIdTag, serviceId));
+            tags.Add(KeyValuePair.Create(ServiceStamp.TagKey, serviceId));
         }
 
-        var json = Encoding.UTF8.GetBytes(PoppyJson.Serialize(spec));
-        using var buffer = new MemoryStream();
-        using (var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            deflate.Write(json);
-        }
-
-        var encoded = Convert.ToBase64String(buffer.ToArray());
-        var chunks = (encoded.Length + MaxTagValue - 1) / MaxTagValue;
-        if (chunks + tags.Count > MaxTags)
-        {
-            // Too large to keep: read-backs reconstruct the spec from the distribution alone.
-            return tags;
-        }
-
-        for (var i = 0; i < chunks; i++)
-        {
-            tags.Add(KeyValuePair.Create(ManifestTagPrefix + i.ToString("00", CultureInfo.InvariantCulture), encoded.Substring(i * MaxTagValue, Math.Min(MaxTagValue, encoded.Length - (i * MaxTagValue)))));
-        }
-
+        // Too large to keep (no chunks): read-backs then rebuild the spec from the distribution alone.
+        tags.AddRange(SpecManifest.Split(spec, MaxTagValue, MaxTags - tags.Count));
         return tags;
     }
 
     /// <summary>Reads the spec kept in the tags; null when absent or unreadable.</summary>
-    public static ServiceSpec? ReadManifest(IEnumerable<KeyValuePair<string, string>> tags)
-    {
-        var parts = tags.Where(t => t.Key.StartsWith(ManifestTagPrefix, StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Value).ToList();
-        if (parts.Count == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var input = new MemoryStream(Convert.FromBase64String(string.Concat(parts)));
-            using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-            using var reader = new StreamReader(deflate, Encoding.UTF8);
-            return PoppyJson.DeserializeService(reader.ReadToEnd());
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException or CdnValidationException)
-        {
-            return null;
-        }
-    }
+    public static ServiceSpec? ReadManifest(IEnumerable<KeyValuePair<string, string>> tags) => SpecManifest.Join(tags);
 
     private static bool IsTagCharacter(char c) => char.IsLetterOrDigit(c) || c is ' ' or '_' or '.' or ':' or '/' or '=' or '+' or '-' or '@';
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
-/// <summary>The CloudFront provider's log messages (event ids 3100–3199, stable). None carries a credential.</summary>
+/// <summary>The CloudFront provider's log messages (event ids 3100–3199, stable; 3108 and 3110, the per-request lines, are now the shared VendorConnection's). None carries a credential.</summary>
 internal static partial class Log
 {
     [LoggerMessage(3100, LogLevel.Information, "CloudFront: creating a distribution for {ServiceId}.")]
@@ -29,14 +29,8 @@ internal static partial class Log
     [LoggerMessage(3107, LogLevel.Information, "CloudFront: too many invalidations in progress on {DistributionId}; the batch is refused for now (retry after {RetryAfter}; {Accepted} of {Total} invalidation(s) accepted).")]
     public static partial void InvalidationRefused(ILogger logger, string distributionId, TimeSpan retryAfter, int accepted, int total);
 
-    [LoggerMessage(3108, LogLevel.Warning, "CloudFront: {Method} {Path} failed: {Status} {ErrorCode}.")]
-    public static partial void RequestFailed(ILogger logger, string method, string path, int? status, string errorCode);
-
     [LoggerMessage(3109, LogLevel.Warning, "CloudFront: distribution {DistributionId} ({ServiceId}) was changed outside Poppy: {Drift}.")]
     public static partial void Drift(ILogger logger, string serviceId, string distributionId, string drift);
-
-    [LoggerMessage(3110, LogLevel.Debug, "CloudFront: {Method} {Path} answered {Status} in {ElapsedMs} ms.")]
-    public static partial void RequestCompleted(ILogger logger, string method, string path, int status, double elapsedMs);
 
     [LoggerMessage(3111, LogLevel.Information, "CloudFront: function {FunctionName} published for {ServiceId}.")]
     public static partial void FunctionPublished(ILogger logger, string serviceId, string functionName);

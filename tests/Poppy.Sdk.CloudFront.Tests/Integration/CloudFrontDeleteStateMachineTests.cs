@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.CloudFront.Internal;
+using Poppy.Sdk.CloudFront.Internal.Api;
 
 namespace Poppy.Sdk.CloudFront.Tests.Integration;
 
@@ -130,7 +131,7 @@ public sealed class CloudFrontDeleteStateMachineTests : CloudFrontEmulatorTestBa
     private CloudFrontDeleteOperation NewOperation(string distributionId, string serviceId)
     {
         var options = Options();
-        var account = new CloudFrontAccount("cloudfront", new CloudFrontApiClient(new HttpClient(), options, Time, NullLogger.Instance), options, Time, NullLogger.Instance);
+        var account = new CloudFrontAccount("cloudfront", new CloudFrontApi(CloudFrontCdnProvider.CreateHttpClient(options, Time), options, Time, NullLogger.Instance), options, Time, NullLogger.Instance);
         return new CloudFrontDeleteOperation(account, distributionId, serviceId);
     }
 

@@ -137,8 +137,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     /// <summary>Changes a distribution's config the way another AWS client would: GET config, edit, PUT with If-Match, signed with SigV4.</summary>
     private async Task EditConfigAsync(string distributionId, Action<XElement> edit)
     {
-        using var http = new HttpClient(new Poppy.Sdk.CloudFront.Internal.Signing.AwsSigV4Handler(
-            () => new AwsCredentials(Emulator.CloudFront.AccessKeyId, Emulator.CloudFront.SecretAccessKey), Time) { InnerHandler = new HttpClientHandler() });
+        using var http = CloudFrontCdnProvider.CreateHttpClient(Options(), Time);
         var uri = new Uri(Emulator.BaseUrl, $"2020-05-31/distribution/{distributionId}/config");
         using var got = await http.GetAsync(uri);
         got.EnsureSuccessStatusCode();

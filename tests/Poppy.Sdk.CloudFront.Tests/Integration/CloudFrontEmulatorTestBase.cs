@@ -43,7 +43,11 @@ public abstract class CloudFrontEmulatorTestBase : IAsyncLifetime
     };
 
     /// <summary>Another provider instance on the same account (another process, or this one after a restart).</summary>
-    protected CloudFrontCdnProvider NewProvider() => new(new HttpClient(), Options(), Time);
+    protected CloudFrontCdnProvider NewProvider()
+    {
+        var options = Options();
+        return new(CloudFrontCdnProvider.CreateHttpClient(options, Time), options, Time);
+    }
 
     /// <summary>Polls until completed, moving the clock by the polling interval between polls (not while one runs).</summary>
     protected async Task CompleteAsync(CdnOperation operation)
