@@ -338,13 +338,12 @@ public class CloudFrontCdnProvider : ICdnProvider
         return (normalized, plan);
     }
 
-    private CloudFrontOperation<ProviderServiceDetails> DeploymentOperation(OperationKind kind, string serviceId, Distribution distribution, ServiceSpec spec)
+    private CdnOperation<ProviderServiceDetails> DeploymentOperation(OperationKind kind, string serviceId, Distribution distribution, ServiceSpec spec)
     {
         var id = new OperationId(Name, kind, distribution.Id).ToString();
-        var initial = distribution.Status == "Deployed"
-            ? OperationState<ProviderServiceDetails>.Success(Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed), "deployed")
-            : OperationState<ProviderServiceDetails>.Pending("CloudFront status " + distribution.Status);
-        return new CloudFrontOperation<ProviderServiceDetails>(id, ct => PollDeploymentAsync(id, distribution.Id, spec, ct), _account.Options.PollingInterval, _account.Time, initial);
+        return distribution.Status == "Deployed"
+            ? CdnOperations.Completed(id, Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed))
+            : new CloudFrontOperation<ProviderServiceDetails>(id, ct => PollDeploymentAsync(id, distribution.Id, spec, ct), _account.Options.PollingInterval, _account.Time, "CloudFront status " + distribution.Status);
     }
 
     private CloudFrontOperation<ProviderServiceDetails> DeploymentOperation(string operationId, string distributionId, ServiceSpec? spec) =>

@@ -42,6 +42,22 @@ public class ProviderTests
     }
 
     [Fact]
+    public async Task Create_AnsweredDeployed_IsAlreadyCompleted_WithoutPolling()
+    {
+        var mock = new CloudFrontMock();
+        var config = mock.ConfigXml(Specs.Simple);
+        mock.Expect(HttpMethod.Post, "distribution?WithTags").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), HttpStatusCode.Created, "E1TAG"));
+
+        var operation = await mock.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, Specs.Simple);
+
+        Assert.True(operation.HasCompleted);
+        Assert.Equal("cloudfront:create:" + CloudFrontMock.DistributionId, operation.Id);
+        Assert.Equal(ProviderStatus.Deployed, operation.Value.Status);
+        Assert.True(await operation.UpdateStatusAsync()); // no request: the mock would throw
+        mock.Verify();
+    }
+
+    [Fact]
     public async Task Create_CallerReferenceExists_ConvergesTheExistingDistribution()
     {
         var mock = new CloudFrontMock();
