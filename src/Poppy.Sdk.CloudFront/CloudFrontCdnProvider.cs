@@ -1,6 +1,5 @@
 using Poppy.Sdk.CloudFront.Internal.Api;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.CloudFront.Internal;
@@ -31,16 +30,11 @@ namespace Poppy.Sdk.CloudFront;
 /// </remarks>
 public class CloudFrontCdnProvider : ICdnProvider
 {
-    private const int ListPageSize = 100;
-
-    /// <summary>The service id the offline plan stamps when no service is named yet (<see cref="PlanService"/>).</summary>
-    private const string PlanServiceId = "{service_id}";
-
     private readonly CloudFrontAccount _account = null!;
-    private readonly CloudFrontTranslator _translator = null!;
-    private readonly CloudFrontReadBack _readBack = null!;
-    private readonly CloudFrontApply _apply = null!;
-    private readonly CloudFrontPurge _purge = null!;
+    private readonly CloudFrontPlanner _planner = null!;
+    private readonly CloudFrontServiceReader _reader = null!;
+    private readonly CloudFrontServiceWriter _writer = null!;
+    private readonly CloudFrontPurger _purger = null!;
     private readonly CdnCapabilities _capabilities = null!;
 
     /// <summary>Creates the provider.</summary>
@@ -66,11 +60,12 @@ public class CloudFrontCdnProvider : ICdnProvider
         var log = (ILogger?)logger ?? NullLogger.Instance;
         var time = timeProvider ?? TimeProvider.System;
         _account = new CloudFrontAccount(copy.Name, new CloudFrontApi(httpClient, copy, time, log), copy, time, log);
-        _translator = new CloudFrontTranslator(copy);
-        _readBack = new CloudFrontReadBack(_translator);
-        _apply = new CloudFrontApply(_account);
-        _purge = new CloudFrontPurge(_account);
         _capabilities = BuildCapabilities(copy);
+        var translator = new CloudFrontTranslator(copy);
+        _planner = new CloudFrontPlanner(copy.Name, _capabilities, translator);
+        _reader = new CloudFrontServiceReader(_account, translator);
+        _writer = new CloudFrontServiceWriter(_account, _reader);
+        _purger = new CloudFrontPurger(_account, _reader, _capabilities);
     }
 
     /// <summary>
@@ -119,8 +114,7 @@ public class CloudFrontCdnProvider : ICdnProvider
     public virtual ProviderPlan PlanService(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (plan, problems) = PlanFor(PlanServiceId, spec);
-        return problems.Count > 0 ? ProviderPlan.Invalid(Name, problems) : ProviderPlan.Valid(Name, plan.Summary(), plan.Documents());
+        return _planner.Plan(spec);
     }
 
     /// <inheritdoc />
@@ -128,24 +122,9 @@ public class CloudFrontCdnProvider : ICdnProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
         ArgumentNullException.ThrowIfNull(spec);
-        var (normalized, plan) = Prepare(serviceId, spec, ValidationMode.Create);
-        Log.Creating(_account.Logger, serviceId);
-        var functionArn = await _apply.PublishFunctionAsync(serviceId, plan, cancellationToken).ConfigureAwait(false);
-        Distribution distribution;
-        try
-        {
-            distribution = (await _account.Api.Distributions.CreateAsync(plan.Resolve(functionArn), CloudFrontApply.WithStage(plan.Tags, "created"), cancellationToken).ConfigureAwait(false)).Value;
-        }
-        catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "DistributionAlreadyExists")
-        {
-            // Same caller reference: this service's distribution exists (an earlier attempt got through). Converge it.
-            var existingId = ExistingId(ex.Message) ?? (await FindByStampAsync(serviceId, cancellationToken).ConfigureAwait(false))?.Id
-                ?? throw new CdnRequestFailedException(Name, $"CloudFront says a distribution with caller reference '{serviceId}' exists, but none is stamped for this service.", 409, CdnErrorCode.Conflict, false, ex.VendorErrorCode, ex.RequestId, ex);
-            Log.Converging(_account.Logger, serviceId, existingId);
-            distribution = await _apply.UpdateAsync(serviceId, existingId, plan, functionArn, "created", cancellationToken).ConfigureAwait(false);
-        }
-
-        Log.Submitted(_account.Logger, serviceId, distribution.Id, distribution.Status);
+        var (normalized, plan) = _planner.Prepare(serviceId, spec, ValidationMode.Create);
+        var distribution = await _writer.CreateAsync(serviceId, plan, cancellationToken).ConfigureAwait(false);
+        CloudFrontLog.Submitted(_account.Logger, serviceId, distribution.Id, distribution.Status);
         return DeploymentOperation(OperationKind.Create, serviceId, distribution, normalized);
     }
 
@@ -154,11 +133,10 @@ public class CloudFrontCdnProvider : ICdnProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service.ServiceId);
         ArgumentNullException.ThrowIfNull(spec);
-        var (normalized, plan) = Prepare(service.ServiceId, spec, ValidationMode.Update);
-        var found = await FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(service.ServiceId);
-        var functionArn = await _apply.PublishFunctionAsync(service.ServiceId, plan, cancellationToken).ConfigureAwait(false);
-        var distribution = await _apply.UpdateAsync(service.ServiceId, found.Id, plan, functionArn, "updated", cancellationToken).ConfigureAwait(false);
-        Log.Submitted(_account.Logger, service.ServiceId, distribution.Id, distribution.Status);
+        var (normalized, plan) = _planner.Prepare(service.ServiceId, spec, ValidationMode.Update);
+        var found = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(service.ServiceId);
+        var distribution = await _writer.UpdateAsync(service.ServiceId, found.Id, plan, cancellationToken).ConfigureAwait(false);
+        CloudFrontLog.Submitted(_account.Logger, service.ServiceId, distribution.Id, distribution.Status);
         return DeploymentOperation(OperationKind.Update, service.ServiceId, distribution, normalized);
     }
 
@@ -173,7 +151,7 @@ public class CloudFrontCdnProvider : ICdnProvider
     public virtual async Task<CdnOperation> DeleteServiceAsync(ServiceReference service, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service.ServiceId);
-        var found = await FindAsync(service, cancellationToken).ConfigureAwait(false);
+        var found = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false);
         var operation = new CloudFrontDeleteOperation(_account, found?.Id, service.ServiceId);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
         return operation;
@@ -184,8 +162,8 @@ public class CloudFrontCdnProvider : ICdnProvider
     public virtual async Task<ProviderService?> GetServiceAsync(ServiceReference service, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service.ServiceId);
-        var found = await FindAsync(service, cancellationToken).ConfigureAwait(false);
-        return found is null ? null : await ReadAsync(service.ServiceId, found, cancellationToken).ConfigureAwait(false);
+        var found = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : await _reader.ReadServiceAsync(service.ServiceId, found, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -195,7 +173,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         string? marker = null;
         do
         {
-            var page = await _account.Api.Distributions.ListAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
+            var page = await _account.Api.Distributions.ListAsync(marker, CloudFrontServiceReader.ListPageSize, cancellationToken).ConfigureAwait(false);
             foreach (var summary in page.Items)
             {
                 if (CloudFrontTranslator.ReadStamp(summary.Comment) is null)
@@ -206,7 +184,7 @@ public class CloudFrontCdnProvider : ICdnProvider
                 var distribution = await _account.Api.Distributions.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false);
                 if (distribution is not null)
                 {
-                    yield return await ReadAsync(distribution.Value.Config.CallerReference, distribution.Value, cancellationToken).ConfigureAwait(false);
+                    yield return await _reader.ReadServiceAsync(distribution.Value.Config.CallerReference, distribution.Value, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -233,24 +211,11 @@ public class CloudFrontCdnProvider : ICdnProvider
     /// The result is not <see cref="PurgeResult.Completed"/> until CloudFront finishes; wait on <see cref="PurgeResult.Completion"/>.
     /// </para>
     /// </remarks>
-    public virtual async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default)
+    public virtual Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service.ServiceId);
         ArgumentNullException.ThrowIfNull(request);
-        var problems = new List<ValidationProblem>(request.Validate());
-        problems.AddRange(CapabilityChecker.CheckPurge(request, Capabilities, Name));
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(problems);
-        }
-
-        var found = await FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(service.ServiceId);
-        if (request.Kind == PurgeKind.Tag && found.Config.CacheTagHeaderName is null)
-        {
-            throw new CdnValidationException([new ValidationProblem("/kind", $"Distribution {found.Id} has no cache-tag header (CacheTagConfig); update the service after setting CacheTagHeaderName to purge by tag.") { Provider = Name, Remedy = "CloudFront:CacheTagHeaderName" }]);
-        }
-
-        return await _purge.PurgeAsync(found, request, cancellationToken).ConfigureAwait(false);
+        return _purger.PurgeAsync(service, request, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -266,7 +231,7 @@ public class CloudFrontCdnProvider : ICdnProvider
         CdnOperation? operation = id.Kind switch
         {
             OperationKind.Delete => CloudFrontDeleteOperation.Resume(_account, id.Payload),
-            OperationKind.Purge => _purge.Resume(id.Payload),
+            OperationKind.Purge => _purger.Resume(id.Payload),
             _ => id.Payload.All(char.IsAsciiLetterOrDigit) ? DeploymentOperation(operationId, id.Payload, null) : null,
         };
         if (operation is null)
@@ -310,39 +275,16 @@ public class CloudFrontCdnProvider : ICdnProvider
             MaxDomains = CloudFrontTranslator.MaxAliases,
             MaxOrigins = 25,
             MaxRules = 150,
-            MaxPurgeBatchSize = CloudFrontPurge.MaxPathsPerBatch,
+            MaxPurgeBatchSize = CloudFrontPurger.MaxPathsPerBatch,
             AsynchronousDeployment = true,
         };
-    }
-
-    /// <summary>The plan of a normalised spec: the capability check and the translator, every problem at once (the translator's word wins where both speak of one field).</summary>
-    private (CloudFrontPlan Plan, IReadOnlyList<ValidationProblem> Problems) PlanFor(string serviceId, ServiceSpec spec)
-    {
-        var (plan, translated) = _translator.Plan(serviceId, spec);
-        var paths = translated.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
-        var problems = CapabilityChecker.Check(spec, Capabilities, Name).Where(p => !paths.Contains(p.Path)).Concat(translated).ToList();
-        return (plan, problems);
-    }
-
-    /// <summary>Validates and plans — everything that can fail before a vendor call.</summary>
-    /// <exception cref="CdnValidationException">The spec is invalid, or CloudFront cannot honour it.</exception>
-    private (ServiceSpec Normalized, CloudFrontPlan Plan) Prepare(string serviceId, ServiceSpec spec, ValidationMode mode)
-    {
-        var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
-        var (plan, problems) = PlanFor(serviceId, normalized);
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(ProviderPlan.Invalid(Name, problems).Problems);
-        }
-
-        return (normalized, plan);
     }
 
     private CdnOperation<ProviderServiceDetails> DeploymentOperation(OperationKind kind, string serviceId, Distribution distribution, ServiceSpec spec)
     {
         var id = new OperationId(Name, kind, distribution.Id).ToString();
         return distribution.Status == "Deployed"
-            ? CdnOperations.Completed(id, Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed))
+            ? CdnOperations.Completed(id, _reader.Details(serviceId, distribution, spec.Domains, ProviderStatus.Deployed))
             : new CloudFrontOperation<ProviderServiceDetails>(id, ct => PollDeploymentAsync(id, distribution.Id, spec, ct), _account.Options.PollingInterval, _account.Time, "CloudFront status " + distribution.Status);
     }
 
@@ -363,91 +305,9 @@ public class CloudFrontCdnProvider : ICdnProvider
             return OperationState<ProviderServiceDetails>.Pending("CloudFront status " + d.Status);
         }
 
-        Log.Deployed(_account.Logger, distributionId);
+        CloudFrontLog.Deployed(_account.Logger, distributionId);
         var serviceId = d.Config.CallerReference;
-        var domains = spec?.Domains ?? (await ReadAsync(serviceId, d, cancellationToken).ConfigureAwait(false)).Spec.Domains;
-        return OperationState<ProviderServiceDetails>.Success(Details(serviceId, d, domains, ProviderStatus.Deployed), "deployed");
+        var domains = spec?.Domains ?? (await _reader.ReadServiceAsync(serviceId, d, cancellationToken).ConfigureAwait(false)).Spec.Domains;
+        return OperationState<ProviderServiceDetails>.Success(_reader.Details(serviceId, d, domains, ProviderStatus.Deployed), "deployed");
     }
-
-    private ProviderServiceDetails Details(string serviceId, Distribution distribution, IReadOnlyList<DomainSpec> domains, ProviderStatus status)
-    {
-        var certificates = new Dictionary<string, CertificateStatus>(StringComparer.Ordinal);
-        foreach (var domain in domains.Where(d => d.Protocol == DomainProtocol.Https))
-        {
-            certificates[domain.Domain] = status == ProviderStatus.Deployed ? CertificateStatus.Deployed : CertificateStatus.CreateInProgress;
-        }
-
-        return new ProviderServiceDetails
-        {
-            Provider = Name,
-            ServiceId = serviceId,
-            VendorServiceId = distribution.Id,
-            Status = status,
-            AccessUrls = domains.Select(d => new AccessUrl(d.Domain, distribution.DomainName)).ToList(),
-            CertificateStatuses = certificates,
-        };
-    }
-
-    /// <summary>Reads a distribution back: its tags (stamp and manifest), its live function, the spec and its drift.</summary>
-    private async Task<ProviderService> ReadAsync(string serviceId, Distribution distribution, CancellationToken cancellationToken)
-    {
-        var tags = distribution.Arn.Length == 0 ? [] : await _account.Api.Tags.ListAsync(distribution.Arn, cancellationToken).ConfigureAwait(false);
-        var manifest = CloudFrontTranslator.ReadManifest(tags);
-        RestrictionProgram? program = null;
-        if (CloudFrontReadBack.AssociatedFunctionName(distribution.Config) is { } name
-            && await _account.Api.Functions.GetCodeAsync(name, "LIVE", cancellationToken).ConfigureAwait(false) is { } code)
-        {
-            program = ViewerRequestFunction.Read(code);
-        }
-
-        var (spec, drift) = _readBack.Read(serviceId, distribution, manifest, program);
-        if (drift.Count > 0)
-        {
-            Log.Drift(_account.Logger, serviceId, distribution.Id, string.Join("; ", drift.Take(5)));
-        }
-
-        var status = distribution.Status == "Deployed" ? ProviderStatus.Deployed
-            : !distribution.Config.Enabled ? ProviderStatus.DeleteInProgress
-            : CloudFrontApply.IsFirstDeployment(tags) ? ProviderStatus.CreateInProgress
-            : ProviderStatus.UpdateInProgress;
-        return new ProviderService { Details = Details(serviceId, distribution, spec.Domains, status), Spec = spec, Drift = drift };
-    }
-
-    /// <summary>Finds the distribution of a Poppy service: by id when known, else by its comment stamp.</summary>
-    private async Task<Distribution?> FindAsync(ServiceReference service, CancellationToken cancellationToken)
-    {
-        var id = service.VendorServiceId is { Length: > 0 } known ? known : (await FindByStampAsync(service.ServiceId, cancellationToken).ConfigureAwait(false))?.Id;
-        if (id is null)
-        {
-            return null;
-        }
-
-        var found = await _account.Api.Distributions.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (found is not null)
-        {
-            _account.RequireOwned(service.ServiceId, id, found.Value.Config);
-        }
-
-        return found?.Value;
-    }
-
-    private async Task<DistributionSummary?> FindByStampAsync(string serviceId, CancellationToken cancellationToken)
-    {
-        string? marker = null;
-        do
-        {
-            var page = await _account.Api.Distributions.ListAsync(marker, ListPageSize, cancellationToken).ConfigureAwait(false);
-            if (page.Items.FirstOrDefault(s => CloudFrontTranslator.StampMatches(s.Comment, serviceId)) is { } match)
-            {
-                return match;
-            }
-
-            marker = page.IsTruncated ? page.NextMarker : null;
-        }
-        while (marker is not null);
-        return null;
-    }
-
-    private static string? ExistingId(string message) =>
-        Regex.Match(message, "Already exists: ([A-Z0-9]+)") is { Success: true } m ? m.Groups[1].Value : null;
 }

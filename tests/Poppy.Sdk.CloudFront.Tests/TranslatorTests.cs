@@ -118,7 +118,7 @@ public class TranslatorTests
         var problems = Problems(spec);
 
         Assert.Equal(["/origins/0/rules/1/request_url", "/caching/1/rules/0/request_url"], problems.Select(p => p.Path));
-        Assert.All(problems, p => Assert.Equal("request_url: a CloudFront path pattern", p.Remedy));
+        Assert.All(problems, p => Assert.Equal(CloudFrontTranslator.PathPatternRemedy, p.Remedy));
         Assert.Contains("300 characters", problems[0].Message, StringComparison.Ordinal);
     }
 
@@ -195,7 +195,7 @@ public class TranslatorTests
         var (plan, config) = mock.Resolved(spec, "svc-1");
         var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };
 
-        var (read, drift) = new CloudFrontReadBack(mock.Translator).Read("svc-1", distribution, spec, plan.Function!.Program);
+        var (read, drift) = mock.Translator.ReadBack("svc-1", distribution, spec, plan.Function!.Program);
 
         Assert.Equal(spec, read);
         Assert.Empty(drift);
@@ -210,7 +210,7 @@ public class TranslatorTests
         config.Aliases.Add("extra.example.com");
         var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };
 
-        var (read, drift) = new CloudFrontReadBack(mock.Translator).Read("svc-1", distribution, spec, plan.Function!.Program);
+        var (read, drift) = mock.Translator.ReadBack("svc-1", distribution, spec, plan.Function!.Program);
 
         Assert.Equal([new SpecDifference("/domains/2", null, "{\"domain\":\"extra.example.com\",\"protocol\":\"http\"}")], drift);
         Assert.Equal(["www.example.com", "static.example.com", "extra.example.com"], read.Domains.Select(d => d.Domain));

@@ -99,7 +99,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
             case CloudFrontDeleteState.Enabled:
                 return await DisableAsync(cancellationToken).ConfigureAwait(false);
             case CloudFrontDeleteState.ReadyToDelete:
-                Log.Deleting(_account.Logger, _serviceId, _distributionId!, "deleting");
+                CloudFrontLog.Deleting(_account.Logger, _serviceId, _distributionId!, "deleting");
                 try
                 {
                     await Api.Distributions.DeleteAsync(_distributionId!, _account.RequireETag(observation.ETag, "get distribution"), cancellationToken).ConfigureAwait(false);
@@ -145,7 +145,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
                 catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "FunctionInUse")
                 {
                     // Another distribution still uses it (not one of this service's): the service is gone; leave the function.
-                    Log.FunctionKept(_account.Logger, CloudFrontTranslator.FunctionName(_serviceId), ex.VendorErrorCode);
+                    CloudFrontLog.FunctionKept(_account.Logger, CloudFrontTranslator.FunctionName(_serviceId), ex.VendorErrorCode);
                     return Completed();
                 }
 
@@ -171,7 +171,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
 
         _account.RequireOwned(_serviceId, _distributionId!, current.Value);
         current.Value.Enabled = false;
-        Log.Deleting(_account.Logger, _serviceId, _distributionId!, "disabling");
+        CloudFrontLog.Deleting(_account.Logger, _serviceId, _distributionId!, "disabling");
         try
         {
             await Api.Distributions.UpdateConfigAsync(_distributionId!, current.Value, _account.RequireETag(current.ETag, "get distribution config"), cancellationToken).ConfigureAwait(false);
@@ -179,7 +179,7 @@ internal sealed class CloudFrontDeleteOperation : CdnOperation<ServiceReference>
         }
         catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.PreconditionFailed)
         {
-            Log.PreconditionRetry(_account.Logger, _distributionId!);
+            CloudFrontLog.PreconditionRetry(_account.Logger, _distributionId!);
             return false;
         }
     }

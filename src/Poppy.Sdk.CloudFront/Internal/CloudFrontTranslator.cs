@@ -12,7 +12,7 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// Translates the neutral model to a CloudFront plan (<see cref="Plan"/>: the distribution config, the viewer-request
 /// function, the tags) and every problem CloudFront would raise. Pure: no I/O. This is the only place the translation
 /// runs: <c>PlanService</c>, create, update and the read-back's drift check all call it. The reverse direction is
-/// <see cref="CloudFrontReadBack"/>.
+/// <see cref="ReadBack"/> (<c>CloudFrontTranslator.ReadBack.cs</c>).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -25,7 +25,7 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// <item>The neutral spec is kept, compressed, in the distribution's tags (<c>poppy:manifest:NN</c>), so names survive a read-back.</item>
 /// </list>
 /// </remarks>
-internal sealed class CloudFrontTranslator
+internal sealed partial class CloudFrontTranslator
 {
     public const int MaxComment = 128;
     public const string OriginPrefix = "poppy-origin-";
@@ -37,6 +37,9 @@ internal sealed class CloudFrontTranslator
     public const long MaxTtl = 31_536_000;
     public const int MaxPathPattern = 255;
     public const string AcmRemedy = "CloudFront:AcmCertificateArn";
+    public const string PathPatternRemedy = "a request_url of at most 255 characters of A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + &, without '?'";
+    public const string GeographyPathRemedy = "geography rules on request_url '/*' (CloudFront restricts geography per distribution)";
+    public const string DnsOriginRemedy = "the origin's DNS name";
 
     /// <summary>The symbols CloudFront's developer guide allows in a path pattern besides ASCII letters and digits.</summary>
     private const string PathPatternSymbols = "_-.*$/~\"'@:+&";
@@ -105,7 +108,7 @@ internal sealed class CloudFrontTranslator
             {
                 problems.Add(new ValidationProblem("/restrictions", string.Create(CultureInfo.InvariantCulture,
                     $"The referrer and client-IP restrictions need a CloudFront Function of {size} bytes; CloudFront allows {ViewerRequestFunction.MaxCodeBytes}."))
-                { Remedy = "restrictions: fewer referrer or client_ip values, or wider networks" });
+                { Remedy = "fewer referrer or client_ip values, or wider networks" });
             }
         }
 
@@ -144,7 +147,7 @@ internal sealed class CloudFrontTranslator
 
         if (config.Aliases.Count > MaxAliases)
         {
-            problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}.") { Remedy = "capability: MaxDomains" });
+            problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}.") { Remedy = "at most 100 domains per service" });
         }
 
         config.ViewerCertificate = config.Aliases.Count > 0 && acm is not null
@@ -163,13 +166,13 @@ internal sealed class CloudFrontTranslator
             var host = origin.Origin.Trim('[', ']');
             if (IPAddress.TryParse(host, out _))
             {
-                problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address.") { Remedy = "capability: IpAddressOrigins (use a DNS name)" });
+                problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address.") { Remedy = DnsOriginRemedy });
             }
 
             if (origin.HostHeaderType == HostHeaderType.Custom ||
                 (origin.HostHeaderType == HostHeaderType.Origin && origin.HostHeaderValue is { } value && !string.Equals(value, host, StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add(new ValidationProblem($"/origins/{i}/hostheadervalue", "CloudFront sends either the viewer's host or the origin's own name as Host; a custom host header is not supported.") { Remedy = "capability: HostHeaders (hostheadertype domain or origin)" });
+                problems.Add(new ValidationProblem($"/origins/{i}/hostheadervalue", "CloudFront sends either the viewer's host or the origin's own name as Host; a custom host header is not supported.") { Remedy = "hostheadertype 'domain' or 'origin'" });
             }
 
             config.Origins.Add(new CfOrigin
@@ -195,7 +198,7 @@ internal sealed class CloudFrontTranslator
                     refused.Add(url);
                     problems.Add(new ValidationProblem($"/{section}/{index}/rules/{j}/request_url", string.Create(CultureInfo.InvariantCulture,
                         $"'{Truncate(url, 60)}' ({url.Length} characters) cannot be a CloudFront path pattern: at most {MaxPathPattern} characters of A-Z, a-z, 0-9 and _ - . * $ / ~ \" ' @ : + & ('?' is not allowed: path patterns never see the query string)."))
-                    { Remedy = "request_url: a CloudFront path pattern" });
+                    { Remedy = PathPatternRemedy });
                 }
             }
         }
@@ -233,7 +236,7 @@ internal sealed class CloudFrontTranslator
 
         if (config.CacheBehaviors.Count > MaxBehaviors)
         {
-            problems.Add(new ValidationProblem("/", $"The spec needs {config.CacheBehaviors.Count} cache behaviours (one per distinct path); a distribution allows at most {MaxBehaviors}.") { Remedy = "origins and caching: fewer distinct request_url paths" });
+            problems.Add(new ValidationProblem("/", $"The spec needs {config.CacheBehaviors.Count} cache behaviours (one per distinct path); a distribution allows at most {MaxBehaviors}.") { Remedy = "fewer distinct request_url paths (at most 75 cache behaviours)" });
         }
     }
 
@@ -305,7 +308,7 @@ internal sealed class CloudFrontTranslator
                 var rule = restriction.Rules[j];
                 if (rule.Kind is not { } kind || rule.Value is not { } value)
                 {
-                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip.") { Remedy = "restrictions: one kind per rule" });
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip.") { Remedy = "give the rule one of referrer, geography or client_ip" });
                     continue;
                 }
 
@@ -315,13 +318,13 @@ internal sealed class CloudFrontTranslator
                     if (!CapabilityChecker.IsCatchAll(path))
                     {
                         problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/request_url", "CloudFront restricts geography for a whole distribution; a geography rule on a path other than '/*' is not supported.")
-                        { Remedy = "capability: PerPathRestrictions (geography only on request_url '/*')" });
+                        { Remedy = GeographyPathRemedy });
                         continue;
                     }
 
                     if (_resolveGeography(value.Trim()) is not { Count: > 0 } codes)
                     {
-                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography.") { Remedy = "geography: an ISO 3166-1 alpha-2 code or a Poppy region" });
+                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography.") { Remedy = "an ISO 3166-1 alpha-2 code or one of Poppy's region names" });
                         continue;
                     }
 
@@ -344,7 +347,7 @@ internal sealed class CloudFrontTranslator
                 }
                 else
                 {
-                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network.") { Remedy = "client_ip: an address or CIDR network" });
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network.") { Remedy = "an IPv4 or IPv6 address with an optional /prefix" });
                     continue;
                 }
 
@@ -366,7 +369,7 @@ internal sealed class CloudFrontTranslator
             var allowed = whitelist.Where(c => !blacklist.Contains(c, StringComparer.Ordinal)).ToList();
             if (allowed.Count == 0)
             {
-                problems.Add(new ValidationProblem("/restrictions", "The geography blacklist removes every whitelisted country; nothing would be served.") { Remedy = "restrictions: the geography whitelist and blacklist" });
+                problems.Add(new ValidationProblem("/restrictions", "The geography blacklist removes every whitelisted country; nothing would be served.") { Remedy = "whitelist countries the blacklist does not remove" });
             }
 
             config.GeoRestriction = new GeoRestriction { RestrictionType = "whitelist", Locations = allowed };

@@ -1,9 +1,10 @@
+using Poppy.Sdk.CloudFront.Internal;
 using Poppy.Sdk.Models;
 
 namespace Poppy.Sdk.CloudFront.Tests;
 
 /// <summary>The offline plan: every CloudFront rule rejected by <c>PlanService</c>, and by create and update before any HTTP call.</summary>
-public class PlanTests
+public class PlanServiceTests
 {
     private static readonly string TooLong = "/" + new string('a', 299);
 
@@ -17,35 +18,35 @@ public class PlanTests
             Specs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] },
             true,
             "/restrictions/0/rules/0/request_url",
-            "capability: PerPathRestrictions (geography only on request_url '/*')"
+            CloudFrontTranslator.GeographyPathRemedy
         },
         {
             "origin request_url of 300 characters",
             Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*"), new PathRule("long", TooLong)] }] },
             true,
             "/origins/0/rules/1/request_url",
-            "request_url: a CloudFront path pattern"
+            CloudFrontTranslator.PathPatternRemedy
         },
         {
             "caching request_url with '?'",
             Specs.Simple with { Caching = [new CachingRule("default", 3600, new PathRule("all", "/*")), new CachingRule("search", 60, new PathRule("q", "/search?q=*"))] },
             true,
             "/caching/1/rules/0/request_url",
-            "request_url: a CloudFront path pattern"
+            CloudFrontTranslator.PathPatternRemedy
         },
         {
             "second origin's request_url with a percent sign",
             Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")] }, new OriginSpec("img.example.net") { Rules = [new PathRule("img", "/img/a%20b/*")] }] },
             true,
             "/origins/1/rules/0/request_url",
-            "request_url: a CloudFront path pattern"
+            CloudFrontTranslator.PathPatternRemedy
         },
         {
             "IP address origin",
             Specs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] },
             true,
             "/origins/0/origin",
-            "capability: IpAddressOrigins (use a DNS name)"
+            CloudFrontTranslator.DnsOriginRemedy
         },
     };
 
@@ -132,5 +133,17 @@ public class PlanTests
         var spec = Specs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared)] };
 
         Assert.True(new CloudFrontMock(o => o.AcmCertificateArn = null).Provider.PlanService(Specs.Normalize(spec)).IsValid);
+    }
+
+    [Fact]
+    public void PlanService_CapabilityProblem_NamesTheCapability()
+    {
+        var spec = Specs.Simple with { LogDelivery = new LogDelivery { Enabled = true } };
+
+        var plan = new CloudFrontMock().Provider.PlanService(Specs.Normalize(spec));
+
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal("/log_delivery/enabled", problem.Path);
+        Assert.Equal("a flavor without 'cloudfront', or a spec within its LogDelivery", problem.Remedy);
     }
 }

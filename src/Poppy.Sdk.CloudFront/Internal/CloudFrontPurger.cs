@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Poppy.Sdk.CloudFront.Internal.Xml;
+using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
@@ -11,17 +12,47 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// flight the call fails at once with <see cref="CdnRateLimitedException"/> (never waiting, never resubmitting), and the
 /// caller's resubmission is made harmless by the caller references.
 /// </summary>
-internal sealed class CloudFrontPurge
+internal sealed class CloudFrontPurger
 {
     public const int MaxPathsPerBatch = 3000;
     public const int MaxWildcardsPerBatch = 15;
 
     private readonly CloudFrontAccount _account;
+    private readonly CloudFrontServiceReader _reader;
+    private readonly CdnCapabilities _capabilities;
 
-    public CloudFrontPurge(CloudFrontAccount account) => _account = account;
-
-    public async Task<PurgeResult> PurgeAsync(Distribution distribution, PurgeRequest request, CancellationToken cancellationToken)
+    public CloudFrontPurger(CloudFrontAccount account, CloudFrontServiceReader reader, CdnCapabilities capabilities)
     {
+        _account = account;
+        _reader = reader;
+        _capabilities = capabilities;
+    }
+
+    /// <summary>Every problem with a purge request, before any call: the request's own rules and this provider's purge kinds.</summary>
+    public List<ValidationProblem> Check(PurgeRequest request)
+    {
+        var problems = new List<ValidationProblem>(request.Validate());
+        problems.AddRange(CapabilityChecker.CheckPurge(request, _capabilities, _account.Name));
+        return problems;
+    }
+
+    /// <summary>Purges one batch of the service (see the class remarks).</summary>
+    /// <exception cref="CdnValidationException">The request is invalid, or a tag purge on a distribution without a cache-tag header.</exception>
+    /// <exception cref="CdnRateLimitedException">CloudFront has no room in flight; nothing more of the batch was submitted.</exception>
+    public async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken)
+    {
+        var problems = Check(request);
+        if (problems.Count > 0)
+        {
+            throw new CdnValidationException(problems);
+        }
+
+        var distribution = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(service.ServiceId);
+        if (request.Kind == PurgeKind.Tag && distribution.Config.CacheTagHeaderName is null)
+        {
+            throw new CdnValidationException([new ValidationProblem("/kind", $"Distribution {distribution.Id} has no cache-tag header (CacheTagConfig); update the service after setting CacheTagHeaderName to purge by tag.") { Provider = _account.Name, Remedy = "CloudFront:CacheTagHeaderName" }]);
+        }
+
         var (paths, emulation) = InvalidationPaths(request);
         var batches = Batch(paths);
         var minute = _account.Time.GetUtcNow().ToUnixTimeSeconds() / 60;
@@ -37,7 +68,7 @@ internal sealed class CloudFrontPurge
             catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "TooManyInvalidationsInProgress")
             {
                 var accepted = results.Select(r => r.VendorPurgeId!).ToList();
-                Log.InvalidationRefused(_account.Logger, distribution.Id, _account.Options.PollingInterval, b, batches.Count);
+                CloudFrontLog.InvalidationRefused(_account.Logger, distribution.Id, _account.Options.PollingInterval, b, batches.Count);
                 throw new CdnRateLimitedException(
                     _account.Name,
                     string.Create(CultureInfo.InvariantCulture, $"CloudFront has too many invalidations in progress on distribution {distribution.Id}; {b} of {batches.Count} invalidation(s) of this batch were accepted")
@@ -50,7 +81,7 @@ internal sealed class CloudFrontPurge
                     ex);
             }
 
-            Log.Invalidation(_account.Logger, distribution.Id, invalidation.Id, batches[b].Count);
+            CloudFrontLog.Invalidation(_account.Logger, distribution.Id, invalidation.Id, batches[b].Count);
             results.Add(new PurgeBatchResult(invalidation.Id, batches[b], invalidation.Status == "Completed"));
         }
 

@@ -5,14 +5,12 @@ using Poppy.Sdk.Models;
 namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>
-/// Reads a distribution back into the neutral model (CloudFront → neutral, the reverse of <see cref="CloudFrontTranslator"/>),
-/// and says how it differs from the spec stamped on it. Pure: no I/O.
+/// CloudFront → neutral: reads a distribution back into the neutral model and says how it differs from the spec stamped
+/// on it. Pure: no I/O.
 /// </summary>
-internal sealed class CloudFrontReadBack
+internal sealed partial class CloudFrontTranslator
 {
-    private readonly CloudFrontTranslator _translator;
-
-    public CloudFrontReadBack(CloudFrontTranslator translator) => _translator = translator;
+    // ------------------------------------------------------------------ CloudFront → neutral
 
     /// <summary>
     /// Reads a distribution back. When the stamped manifest still plans exactly the deployed config (and function), the
@@ -25,7 +23,7 @@ internal sealed class CloudFrontReadBack
     /// <param name="manifest">The spec stamped in the tags; null when none is kept (drift is then unknown and reported empty).</param>
     /// <param name="program">The restriction program of the live function, when the distribution has one of ours.</param>
     /// <returns>The spec and its drift.</returns>
-    public (ServiceSpec Spec, IReadOnlyList<SpecDifference> Drift) Read(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program)
+    public (ServiceSpec Spec, IReadOnlyList<SpecDifference> Drift) ReadBack(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program)
     {
         var config = distribution.Config;
         var actual = Rebuild(serviceId, config, manifest, program);
@@ -34,7 +32,7 @@ internal sealed class CloudFrontReadBack
             return (actual, []);
         }
 
-        var (plan, problems) = _translator.Plan(serviceId, manifest);
+        var (plan, problems) = Plan(serviceId, manifest);
         if (problems.Count > 0)
         {
             // The stamped spec no longer translates (the provider's options changed): compare it as it is.

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>The CloudFront provider's log messages (event ids 3100–3199, stable; 3108 and 3110, the per-request lines, are now the shared VendorConnection's). None carries a credential.</summary>
-internal static partial class Log
+internal static partial class CloudFrontLog
 {
     [LoggerMessage(3100, LogLevel.Information, "CloudFront: creating a distribution for {ServiceId}.")]
     public static partial void Creating(ILogger logger, string serviceId);

@@ -1,19 +1,26 @@
-using Poppy.Sdk.CloudFront.Internal.Xml;
+using System.Text.RegularExpressions;
 using Poppy.Sdk.CloudFront.Internal.Api;
+using Poppy.Sdk.CloudFront.Internal.Xml;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>
-/// Applies a <see cref="CloudFrontPlan"/> to CloudFront: publishes the plan's function, resolves the config with the
-/// published ARN (<see cref="CloudFrontPlan.Resolve"/>), replaces an existing distribution's config under If-Match, and
-/// refreshes the stamp and manifest tags.
+/// Deploys a <see cref="CloudFrontPlan"/>: publishes the plan's function, resolves the config with the published ARN
+/// (<see cref="CloudFrontPlan.Resolve"/>), creates the distribution (converging the existing one when the caller reference
+/// says a retried create got through) or replaces its config under If-Match, and refreshes the stamp and manifest tags.
+/// Deletes are <see cref="CloudFrontDeleteOperation"/>.
 /// </summary>
-internal sealed class CloudFrontApply
+internal sealed class CloudFrontServiceWriter
 {
     private const string StageTag = "poppy:stage";
     private readonly CloudFrontAccount _account;
+    private readonly CloudFrontServiceReader _reader;
 
-    public CloudFrontApply(CloudFrontAccount account) => _account = account;
+    public CloudFrontServiceWriter(CloudFrontAccount account, CloudFrontServiceReader reader)
+    {
+        _account = account;
+        _reader = reader;
+    }
 
     private CloudFrontApi Api => _account.Api;
 
@@ -24,8 +31,34 @@ internal sealed class CloudFrontApply
     /// <summary>Whether the tags say the distribution's first deployment is still the current one.</summary>
     public static bool IsFirstDeployment(IEnumerable<KeyValuePair<string, string>> tags) => tags.Any(t => t.Key == StageTag && t.Value == "created");
 
+    /// <summary>Creates the service's distribution; an earlier attempt's distribution (same caller reference) is converged instead.</summary>
+    public async Task<Distribution> CreateAsync(string serviceId, CloudFrontPlan plan, CancellationToken cancellationToken)
+    {
+        CloudFrontLog.Creating(_account.Logger, serviceId);
+        var functionArn = await PublishFunctionAsync(serviceId, plan, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await Api.Distributions.CreateAsync(plan.Resolve(functionArn), WithStage(plan.Tags, "created"), cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "DistributionAlreadyExists")
+        {
+            // Same caller reference: this service's distribution exists (an earlier attempt got through). Converge it.
+            var existingId = ExistingId(ex.Message) ?? (await _reader.FindByStampAsync(serviceId, cancellationToken).ConfigureAwait(false))?.Id
+                ?? throw new CdnRequestFailedException(_account.Name, $"CloudFront says a distribution with caller reference '{serviceId}' exists, but none is stamped for this service.", 409, CdnErrorCode.Conflict, false, ex.VendorErrorCode, ex.RequestId, ex);
+            CloudFrontLog.Converging(_account.Logger, serviceId, existingId);
+            return await UpdateAsync(serviceId, existingId, plan, functionArn, "created", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Brings an existing distribution to the plan: publishes the function, then replaces the config.</summary>
+    public async Task<Distribution> UpdateAsync(string serviceId, string distributionId, CloudFrontPlan plan, CancellationToken cancellationToken)
+    {
+        var functionArn = await PublishFunctionAsync(serviceId, plan, cancellationToken).ConfigureAwait(false);
+        return await UpdateAsync(serviceId, distributionId, plan, functionArn, "updated", cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Creates or updates and publishes the plan's function when its live code differs; returns its ARN, or null when the plan has none.</summary>
-    public async Task<string?> PublishFunctionAsync(string serviceId, CloudFrontPlan plan, CancellationToken cancellationToken)
+    private async Task<string?> PublishFunctionAsync(string serviceId, CloudFrontPlan plan, CancellationToken cancellationToken)
     {
         if (plan.Function is not { } function)
         {
@@ -51,7 +84,7 @@ internal sealed class CloudFrontApply
             }
 
             var arn = (await Api.Functions.PublishAsync(name, _account.RequireETag(created.ETag, "create function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
-            Log.FunctionPublished(_account.Logger, serviceId, name);
+            CloudFrontLog.FunctionPublished(_account.Logger, serviceId, name);
             return arn;
         }
 
@@ -63,12 +96,12 @@ internal sealed class CloudFrontApply
 
         var updated = await Api.Functions.UpdateAsync(name, _account.RequireETag(development.ETag, "describe function"), comment, function.Code, cancellationToken).ConfigureAwait(false);
         var published = (await Api.Functions.PublishAsync(name, _account.RequireETag(updated.ETag, "update function"), cancellationToken).ConfigureAwait(false)).FunctionArn;
-        Log.FunctionPublished(_account.Logger, serviceId, name);
+        CloudFrontLog.FunctionPublished(_account.Logger, serviceId, name);
         return published;
     }
 
     /// <summary>Replaces an existing distribution's config with the plan (If-Match; one re-read on 412), keeping members Poppy does not manage, and refreshes the manifest tags.</summary>
-    public async Task<Distribution> UpdateAsync(string serviceId, string distributionId, CloudFrontPlan plan, string? functionArn, string stage, CancellationToken cancellationToken)
+    private async Task<Distribution> UpdateAsync(string serviceId, string distributionId, CloudFrontPlan plan, string? functionArn, string stage, CancellationToken cancellationToken)
     {
         Distribution? updated = null;
         for (var attempt = 0; updated is null; attempt++)
@@ -89,7 +122,7 @@ internal sealed class CloudFrontApply
                     throw new CdnRequestFailedException(_account.Name, $"Distribution {distributionId} changed twice while Poppy was updating it (HTTP 412 PreconditionFailed after a re-read); something else is editing it. Try again once it settles.", 412, CdnErrorCode.PreconditionFailed, isTransient: true, ex.VendorErrorCode, ex.RequestId, ex);
                 }
 
-                Log.PreconditionRetry(_account.Logger, distributionId);
+                CloudFrontLog.PreconditionRetry(_account.Logger, distributionId);
             }
         }
 
@@ -118,7 +151,7 @@ internal sealed class CloudFrontApply
         }
         catch (CdnRequestFailedException ex) when (ex.VendorErrorCode is "FunctionInUse" or "PreconditionFailed")
         {
-            Log.FunctionKept(_account.Logger, name, ex.VendorErrorCode);
+            CloudFrontLog.FunctionKept(_account.Logger, name, ex.VendorErrorCode);
         }
     }
 
@@ -141,4 +174,7 @@ internal sealed class CloudFrontApply
             await Api.Tags.TagAsync(arn, tags, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static string? ExistingId(string message) =>
+        Regex.Match(message, "Already exists: ([A-Z0-9]+)") is { Success: true } m ? m.Groups[1].Value : null;
 }

@@ -5,7 +5,7 @@ using RichardSzalay.MockHttp;
 
 namespace Poppy.Sdk.CloudFront.Tests;
 
-public class ErrorTests
+public class ErrorMapperTests
 {
     public static TheoryData<HttpStatusCode, string, string, bool, Type> Matrix => new()
     {
