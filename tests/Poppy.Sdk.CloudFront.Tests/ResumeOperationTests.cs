@@ -54,4 +54,24 @@ public class ResumeOperationTests
         await Assert.ThrowsAsync<ArgumentException>(() => mock().Provider.ResumeOperationAsync(id));
 
     private static CloudFrontMock mock() => new();
+
+    [Fact]
+    public async Task SecondAccount_IdsCarryItsName_AndItRefusesTheOthersIds()
+    {
+        var eu = new CloudFrontMock(o => o.Name = "cloudfront-eu");
+        var config = eu.ConfigXml(Specs.Simple);
+        eu.Expect(HttpMethod.Post, "distribution?WithTags").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "InProgress"), HttpStatusCode.Created, "E1TAG"));
+        eu.Expect(HttpMethod.Get, $"distribution/{CloudFrontMock.DistributionId}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "E1TAG"));
+        // A resumed deployment knows no spec: the access URLs come from reading the service back.
+        eu.Expect(HttpMethod.Get, "tagging?Resource=" + Uri.EscapeDataString(CloudFrontMock.Arn)).Respond(_ => CloudFrontMock.Xml(CloudFrontMock.TagsXml([])));
+
+        var created = await eu.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, Specs.Simple);
+        var resumed = await eu.Provider.ResumeOperationAsync(created.Id);
+
+        Assert.Equal("cloudfront-eu:create:" + CloudFrontMock.DistributionId, created.Id);
+        Assert.True(resumed.HasCompleted);
+        Assert.Equal("cloudfront-eu", ((CdnOperation<ProviderServiceDetails>)resumed).Value.Provider);
+        await Assert.ThrowsAsync<ArgumentException>(() => new CloudFrontMock().Provider.ResumeOperationAsync(created.Id));
+        eu.Verify();
+    }
 }
