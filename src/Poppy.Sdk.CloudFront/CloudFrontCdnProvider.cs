@@ -1,8 +1,8 @@
-using Poppy.Sdk.CloudFront.Internal.Api;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.CloudFront.Internal;
+using Poppy.Sdk.CloudFront.Internal.Api;
 using Poppy.Sdk.CloudFront.Internal.Xml;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.Validation;
@@ -26,7 +26,16 @@ namespace Poppy.Sdk.CloudFront;
 /// can be resumed from its id. A delete is a small state machine (disable, wait for it to deploy, delete, delete the
 /// function) whose writes are explicit transitions, each safe to repeat.
 /// </para>
-/// <para>Construct it with an <see cref="HttpClient"/> and options, or register it with <c>AddCloudFront()</c>. Requests are signed with AWS Signature V4.</para>
+/// <para>
+/// <see cref="PlanService"/> shows offline what a spec becomes (the <c>DistributionConfig</c> XML and the function code)
+/// or every problem CloudFront would raise; create and update refuse the same before any call. Get and list report
+/// <see cref="ProviderService.Drift"/>. A purge that finds CloudFront's in-flight limits full fails at once with
+/// <see cref="CdnRateLimitedException"/>; the composite's purge operation queues and resubmits.
+/// </para>
+/// <para>
+/// Register it with <c>AddCloudFront()</c>, or construct it with <see cref="CreateHttpClient"/> and options. Requests are
+/// signed with AWS Signature V4 by the client's handler, never by the provider.
+/// </para>
 /// </remarks>
 public class CloudFrontCdnProvider : ICdnProvider
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Poppy.Sdk.CloudFront.Internal.Xml;
 using Poppy.Sdk.CloudFront.Internal.Api;
+using Poppy.Sdk.CloudFront.Internal.Xml;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
