@@ -27,14 +27,15 @@ public class CloudFrontEmulatorBenchmarks
     public async Task SetupAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.Zero, CloudFront = { InvalidationDelay = TimeSpan.Zero } });
-        _http = new HttpClient();
-        _cloudFront = new CloudFrontCdnProvider(_http, new CloudFrontCdnProviderOptions
+        var options = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = _emulator.CloudFront.Options.AccessKeyId,
             SecretAccessKey = _emulator.CloudFront.Options.SecretAccessKey,
             BaseAddress = _emulator.BaseUrl,
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/bench",
-        });
+        };
+        _http = CloudFrontCdnProvider.CreateHttpClient(options);
+        _cloudFront = new CloudFrontCdnProvider(_http, options);
         _spec = ServiceSpecValidator.Validate(new ServiceSpec
         {
             Name = "bench",

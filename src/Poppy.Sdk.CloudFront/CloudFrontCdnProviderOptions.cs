@@ -48,15 +48,11 @@ public sealed class CloudFrontCdnProviderOptions
     /// </summary>
     public string? CacheTagHeaderName { get; set; }
 
-    /// <summary>How often deployments and invalidations are polled. Default 20 s (CloudFront deploys in minutes).</summary>
-    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(20);
-
     /// <summary>
-    /// How long one purge call waits for CloudFront's in-flight invalidation limits (3,000 paths, 15 wildcard
-    /// paths per distribution) to make room before giving up with a rate-limited error. Default 60 s, so a
-    /// purge stays inside the composite client's per-call timeout.
+    /// How often deployments and invalidations are polled, and the <see cref="CdnRateLimitedException.RetryAfter"/> of a purge
+    /// refused because CloudFront's in-flight invalidation limits are full. Default 20 s (CloudFront deploys in minutes).
     /// </summary>
-    public TimeSpan InvalidationQueueTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, in words; empty when valid.</returns>
@@ -94,11 +90,6 @@ public sealed class CloudFrontCdnProviderOptions
         if (PollingInterval <= TimeSpan.Zero)
         {
             problems.Add($"{who}: PollingInterval must be positive.");
-        }
-
-        if (InvalidationQueueTimeout < TimeSpan.Zero)
-        {
-            problems.Add($"{who}: InvalidationQueueTimeout cannot be negative.");
         }
 
         return problems;

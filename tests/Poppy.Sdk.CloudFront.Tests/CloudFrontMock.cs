@@ -28,7 +28,7 @@ internal sealed class CloudFrontMock
         Options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = Secret, PollingInterval = TimeSpan.FromSeconds(20), AcmCertificateArn = AcmArn };
         configure?.Invoke(Options);
         Logger = new FakeLogger<CloudFrontCdnProvider>();
-        Provider = new CloudFrontCdnProvider(new HttpClient(Http), Options, Time, Logger);
+        Provider = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(Options, Time, Http), Options, Time, Logger);
     }
 
     public MockHttpMessageHandler Http { get; } = new();
@@ -72,12 +72,23 @@ internal sealed class CloudFrontMock
         $"<?xml version=\"1.0\"?><ErrorResponse xmlns=\"{Ns}\"><Error><Type>{((int)status >= 500 ? "Receiver" : "Sender")}</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>req-err</RequestId></ErrorResponse>",
         status);
 
+    /// <summary>The ARN a published function of this name has in these tests.</summary>
+    public static string FunctionArn(string name) => "arn:aws:cloudfront::123456789012:function/" + name;
+
+    /// <summary>The plan of a spec, which must be valid, and its config resolved with the function's test ARN.</summary>
+    public (CloudFrontPlan Plan, DistributionConfig Config) Resolved(ServiceSpec spec, string serviceId = ServiceId)
+    {
+        var (plan, problems) = Translator.Plan(serviceId, Specs.Normalize(spec));
+        Assert.Empty(problems);
+        return (plan, plan.Resolve(plan.Function is null ? null : FunctionArn(plan.Function.Name)));
+    }
+
     /// <summary>The config XML the provider would send for a spec (for answering reads with it).</summary>
     public string ConfigXml(ServiceSpec spec, Action<DistributionConfig>? change = null)
     {
-        var plan = Translator.Build(ServiceId, Specs.Normalize(spec), _ => "");
-        change?.Invoke(plan.Config);
-        return CloudFrontXml.DistributionConfig(plan.Config);
+        var config = Resolved(spec).Config;
+        change?.Invoke(config);
+        return CloudFrontXml.DistributionConfig(config);
     }
 
     public static string Body(string configXml) => configXml[(configXml.IndexOf("?>", StringComparison.Ordinal) + 2)..];

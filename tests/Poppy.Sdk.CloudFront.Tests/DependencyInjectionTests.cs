@@ -71,6 +71,17 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddCloudFront_ReturnsTheProviderBuilder_WithItsHttpClientName()
+    {
+        var (_, builder) = NewBuilder();
+
+        var added = builder.AddCloudFront("cloudfront-eu", o => (o.AccessKeyId, o.SecretAccessKey) = ("AKID", "secret"));
+
+        Assert.Equal(("cloudfront-eu", "Poppy.CloudFront.cloudfront-eu"), (added.ProviderName, added.HttpClientName));
+        Assert.Same(builder.Services, added.Services);
+    }
+
+    [Fact]
     public async Task NamedClient_RetriesThrottling_ThenSucceeds()
     {
         var (services, builder) = NewBuilder();
@@ -83,8 +94,12 @@ public class DependencyInjectionTests
             o.Retry.UseJitter = false;
         });
         var url = CloudFrontMock.Base + "distribution/E1";
-        mock.Expect(HttpMethod.Get, url).Respond(_ => CloudFrontMock.Error(HttpStatusCode.BadRequest, "Throttling", "Rate exceeded"));
-        mock.Expect(HttpMethod.Get, url).Respond(_ => CloudFrontMock.Error(HttpStatusCode.NotFound, "NoSuchDistribution"));
+        // Every attempt, the retried one too, carries exactly one SigV4 signature: the auth handler's.
+        static bool SignedOnce(HttpRequestMessage r) =>
+            r.Headers.TryGetValues("Authorization", out var values) && values.Single().StartsWith("AWS4-HMAC-SHA256 Credential=AKID/", StringComparison.Ordinal)
+            && r.Headers.GetValues("X-Amz-Date").Count() == 1;
+        mock.Expect(HttpMethod.Get, url).With(SignedOnce).Respond(_ => CloudFrontMock.Error(HttpStatusCode.BadRequest, "Throttling", "Rate exceeded"));
+        mock.Expect(HttpMethod.Get, url).With(SignedOnce).Respond(_ => CloudFrontMock.Error(HttpStatusCode.NotFound, "NoSuchDistribution"));
         using var sp = services.BuildServiceProvider();
 
         var service = await sp.GetRequiredKeyedService<ICdnProvider>("cloudfront").GetServiceAsync(new ServiceReference("svc-1", "E1"));

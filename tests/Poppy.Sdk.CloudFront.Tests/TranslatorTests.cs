@@ -6,8 +6,14 @@ namespace Poppy.Sdk.CloudFront.Tests;
 
 public class TranslatorTests
 {
-    private static CloudFrontPlan Build(ServiceSpec spec, Action<CloudFrontCdnProviderOptions>? configure = null) =>
-        new CloudFrontMock(configure).Translator.Build(CloudFrontMock.ServiceId, Specs.Normalize(spec), name => "arn:aws:cloudfront::123456789012:function/" + name);
+    private static (DistributionConfig Config, RestrictionProgram? Program, string? FunctionName) Build(ServiceSpec spec, Action<CloudFrontCdnProviderOptions>? configure = null)
+    {
+        var (plan, config) = new CloudFrontMock(configure).Resolved(spec);
+        return (config, plan.Function?.Program, plan.Function?.Name);
+    }
+
+    private static IReadOnlyList<ValidationProblem> Problems(ServiceSpec spec, Action<CloudFrontCdnProviderOptions>? configure = null) =>
+        new CloudFrontMock(configure).Translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(spec)).Problems;
 
     [Fact]
     public void Rich_OriginsBehavioursAndTtls()
@@ -49,6 +55,74 @@ public class TranslatorTests
     }
 
     [Fact]
+    public void Plan_ConfigCarriesNoAssociation_ResolveAddsItWithoutChangingThePlan()
+    {
+        var (plan, problems) = new CloudFrontMock().Translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Rich));
+        Assert.Empty(problems);
+        var before = CloudFrontXml.DistributionConfig(plan.Config);
+
+        var resolved = plan.Resolve("arn:aws:cloudfront::1:function/f");
+
+        Assert.All(plan.Config.CacheBehaviors.Append(plan.Config.DefaultCacheBehavior), b => Assert.Empty(b.FunctionAssociations));
+        Assert.Equal(before, CloudFrontXml.DistributionConfig(plan.Config));
+        Assert.All(resolved.CacheBehaviors.Append(resolved.DefaultCacheBehavior), b => Assert.Equal([new FunctionAssociation("arn:aws:cloudfront::1:function/f", "viewer-request")], b.FunctionAssociations));
+        Assert.Equal(ViewerRequestFunction.Code(plan.Function!.Program), plan.Function.Code);
+    }
+
+    [Fact]
+    public void Resolve_ArnMissingForAFunction_OrGivenWithoutOne_Throws()
+    {
+        var translator = new CloudFrontMock().Translator;
+        var rich = translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Rich)).Plan;
+        var simple = translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Simple)).Plan;
+
+        Assert.Throws<InvalidOperationException>(() => rich.Resolve(null));
+        Assert.Throws<InvalidOperationException>(() => simple.Resolve("arn:aws:cloudfront::1:function/f"));
+        Assert.Empty(simple.Resolve(null).DefaultCacheBehavior.FunctionAssociations);
+    }
+
+    [Theory]
+    [InlineData("/images/*", true)]
+    [InlineData("images/*.jpg", true)]
+    [InlineData("/a-b_c.d~e$f'g@h:i+j&k\"l/*", true)]
+    [InlineData("/search?q=*", false)]
+    [InlineData("/a b/*", false)]
+    [InlineData("/caf\u00e9/*", false)]
+    [InlineData("/100%25/*", false)]
+    [InlineData("/x#y", false)]
+    public void IsPathPattern_DocumentedCharactersOnly(string requestUrl, bool expected) =>
+        Assert.Equal(expected, CloudFrontTranslator.IsPathPattern(requestUrl));
+
+    [Fact]
+    public void IsPathPattern_AtMost255CharactersWithTheLeadingSlash()
+    {
+        Assert.True(CloudFrontTranslator.IsPathPattern(new string('a', 254)));
+        Assert.False(CloudFrontTranslator.IsPathPattern(new string('a', 255)));
+        Assert.True(CloudFrontTranslator.IsPathPattern("/" + new string('a', 254)));
+        Assert.False(CloudFrontTranslator.IsPathPattern("/" + new string('a', 255)));
+    }
+
+    [Fact]
+    public void Plan_RequestUrlsThatCannotBePathPatterns_EachReportedWhereItIs()
+    {
+        var tooLong = "/" + new string('a', 299);
+        var spec = Specs.Simple with
+        {
+            Origins =
+            [
+                new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*"), new PathRule("long", tooLong)] },
+            ],
+            Caching = [new CachingRule("default", 3600, new PathRule("all", "/*")), new CachingRule("search", 60, new PathRule("q", "/search?q=*"))],
+        };
+
+        var problems = Problems(spec);
+
+        Assert.Equal(["/origins/0/rules/1/request_url", "/caching/1/rules/0/request_url"], problems.Select(p => p.Path));
+        Assert.All(problems, p => Assert.Equal(CloudFrontTranslator.PathPatternRemedy, p.Remedy));
+        Assert.Contains("300 characters", problems[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GeographyBlacklist_AndRegionsExpand()
     {
         var spec = Specs.Simple with { Restrictions = [new Restriction("no", RestrictionAccess.Blacklist, RestrictionRule.ForGeography("Australia/NZ"))] };
@@ -71,8 +145,9 @@ public class TranslatorTests
     [MemberData(nameof(Unmappable))]
     public void Unmappable_IsRejectedWithItsPath(string what, ServiceSpec spec, string path)
     {
-        var ex = Assert.Throws<CdnValidationException>(() => Build(spec, o => o.AcmCertificateArn = what == "alias without ACM" ? null : o.AcmCertificateArn));
-        Assert.True(ex.Problems.Any(p => p.Path == path), what + ": " + string.Join("; ", ex.Problems));
+        var problems = Problems(spec, o => o.AcmCertificateArn = what == "alias without ACM" ? null : o.AcmCertificateArn);
+        var problem = Assert.Single(problems, p => p.Path == path);
+        Assert.NotNull(problem.Remedy);
     }
 
     [Fact]
@@ -117,11 +192,12 @@ public class TranslatorTests
     {
         var mock = new CloudFrontMock();
         var spec = Specs.Normalize(Specs.Rich);
-        var plan = mock.Translator.Build("svc-1", spec, n => "arn:aws:cloudfront::1:function/" + n);
-        var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = plan.Config };
-        var drift = new List<string>();
+        var (plan, config) = mock.Resolved(spec, "svc-1");
+        var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };
 
-        Assert.Equal(spec, mock.Translator.Read("svc-1", distribution, spec, plan.Program, drift));
+        var (read, drift) = mock.Translator.ReadBack("svc-1", distribution, spec, plan.Function!.Program);
+
+        Assert.Equal(spec, read);
         Assert.Empty(drift);
     }
 
@@ -130,14 +206,13 @@ public class TranslatorTests
     {
         var mock = new CloudFrontMock();
         var spec = Specs.Normalize(Specs.Rich);
-        var plan = mock.Translator.Build("svc-1", spec, n => "arn:aws:cloudfront::1:function/" + n);
-        plan.Config.Aliases.Add("extra.example.com");
-        var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = plan.Config };
-        var drift = new List<string>();
+        var (plan, config) = mock.Resolved(spec, "svc-1");
+        config.Aliases.Add("extra.example.com");
+        var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };
 
-        var read = mock.Translator.Read("svc-1", distribution, spec, plan.Program, drift);
+        var (read, drift) = mock.Translator.ReadBack("svc-1", distribution, spec, plan.Function!.Program);
 
-        Assert.NotEmpty(drift);
+        Assert.Equal([new SpecDifference("/domains/2", null, "{\"domain\":\"extra.example.com\",\"protocol\":\"http\"}")], drift);
         Assert.Equal(["www.example.com", "static.example.com", "extra.example.com"], read.Domains.Select(d => d.Domain));
         Assert.Equal(("rich", "global"), (read.Name, read.FlavorId));
         Assert.Equal(["origin.example.net", "images.example.net"], read.Origins.Select(o => o.Origin));

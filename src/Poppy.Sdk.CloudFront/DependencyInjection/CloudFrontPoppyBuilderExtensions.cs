@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poppy.Sdk;
 using Poppy.Sdk.Internal;
-using Poppy.Sdk.CloudFront.Internal.Signing;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.CloudFront.Internal;
 
@@ -23,8 +22,9 @@ public static class CloudFrontPoppyBuilderExtensions
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="name">The provider's name (default <c>cloudfront</c>; use another for a second account).</param>
     /// <param name="configure">Sets the options, at least the access key.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder AddCloudFront(this IPoppyBuilder builder, string name = "cloudfront", Action<CloudFrontCdnProviderOptions>? configure = null)
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
+    /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddCloudFront(this IPoppyBuilder builder, string name = "cloudfront", Action<CloudFrontCdnProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return AddCore(builder, name, options =>
@@ -39,14 +39,15 @@ public static class CloudFrontPoppyBuilderExtensions
     /// <summary>
     /// Adds a CloudFront provider bound from a configuration section (for example <c>Poppy:CloudFront</c>) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
-    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>, <c>InvalidationQueueTimeout</c>.
+    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>.
     /// Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="configuration">The section holding this account's options.</param>
     /// <param name="name">The provider's name.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder AddCloudFront(this IPoppyBuilder builder, IConfiguration configuration, string name = "cloudfront")
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
+    /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddCloudFront(this IPoppyBuilder builder, IConfiguration configuration, string name = "cloudfront")
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -61,7 +62,7 @@ public static class CloudFrontPoppyBuilderExtensions
             static (o, n) => o.Name = n,
             static o => o.Validate(),
             static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception),
-            // Interim: the API client still signs too (the handler replaces that signature); the client's signing goes next.
-            static (sp, options) => new AwsSigV4Handler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            // SigV4 is the client's handler, applied once per attempt; the provider never signs.
+            static (sp, options) => new CloudFrontAuthHandler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
             static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>())));
 }

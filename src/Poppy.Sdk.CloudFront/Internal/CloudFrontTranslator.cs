@@ -1,20 +1,18 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Poppy.Sdk.CloudFront.Internal.Xml;
 using Poppy.Sdk.Models;
-using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
-/// <summary>What a spec becomes on CloudFront: the distribution config and, when needed, the function's program.</summary>
-internal sealed record CloudFrontPlan(DistributionConfig Config, RestrictionProgram? Program, string? FunctionName, IReadOnlyList<KeyValuePair<string, string>> Tags);
-
 /// <summary>
-/// Translates the neutral model to a CloudFront distribution config and back. Pure: no I/O.
+/// Translates the neutral model to a CloudFront plan (<see cref="Plan"/>: the distribution config, the viewer-request
+/// function, the tags) and every problem CloudFront would raise. Pure: no I/O. This is the only place the translation
+/// runs: <c>PlanService</c>, create, update and the read-back's drift check all call it. The reverse direction is
+/// <see cref="ReadBack"/> (<c>CloudFrontTranslator.ReadBack.cs</c>).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -27,18 +25,24 @@ internal sealed record CloudFrontPlan(DistributionConfig Config, RestrictionProg
 /// <item>The neutral spec is kept, compressed, in the distribution's tags (<c>poppy:manifest:NN</c>), so names survive a read-back.</item>
 /// </list>
 /// </remarks>
-internal sealed class CloudFrontTranslator
+internal sealed partial class CloudFrontTranslator
 {
-    public const string StampPrefix = "poppy:service_id=";
+    public const int MaxComment = 128;
     public const string OriginPrefix = "poppy-origin-";
-    public const string ServiceIdTag = "poppy:service-id";
-    public const string ManifestTagPrefix = "poppy:manifest:";
     public const int MaxAliases = 100;
     public const int MaxBehaviors = 75;
     public const int MaxTags = 50;
     public const int MaxTagValue = 256;
     public const long DefaultTtl = 86_400;
     public const long MaxTtl = 31_536_000;
+    public const int MaxPathPattern = 255;
+    public const string AcmRemedy = "CloudFront:AcmCertificateArn";
+    public const string PathPatternRemedy = "a request_url of at most 255 characters of A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + &, without '?'";
+    public const string GeographyPathRemedy = "geography rules on request_url '/*' (CloudFront restricts geography per distribution)";
+    public const string DnsOriginRemedy = "the origin's DNS name";
+
+    /// <summary>The symbols CloudFront's developer guide allows in a path pattern besides ASCII letters and digits.</summary>
+    private const string PathPatternSymbols = "_-.*$/~\"'@:+&";
 
     private readonly CloudFrontCdnProviderOptions _options;
     private readonly Func<string, IReadOnlyList<string>?> _resolveGeography;
@@ -51,15 +55,14 @@ internal sealed class CloudFrontTranslator
 
     // ------------------------------------------------------------------ names and stamps
 
-    public static string Comment(string serviceId) => Truncate(StampPrefix + serviceId, 128);
+    /// <summary>The distribution comment that stamps the Poppy service id (<see cref="ServiceStamp"/>; CloudFront's comment holds 128 characters).</summary>
+    public static string Comment(string serviceId) => ServiceStamp.Format(serviceId, MaxComment);
 
-    public static string? ReadStamp(string? comment) =>
-        comment is not null && comment.StartsWith(StampPrefix, StringComparison.Ordinal) && comment.Length > StampPrefix.Length
-            ? comment[StampPrefix.Length..]
-            : null;
+    /// <summary>The service id a comment stamps (cut when the comment was); null when the comment is not a stamp.</summary>
+    public static string? ReadStamp(string? comment) => ServiceStamp.Parse(comment);
 
     /// <summary>Whether a comment stamps this service id (the comment holds at most 128 characters, so long ids are compared by prefix).</summary>
-    public static bool StampMatches(string? comment, string serviceId) => comment is not null && comment == Comment(serviceId);
+    public static bool StampMatches(string? comment, string serviceId) => ServiceStamp.Matches(comment, serviceId, MaxComment);
 
     /// <summary>The CloudFront Function name of a service: <c>poppy-</c>, a readable part of the id and a hash (names allow <c>[A-Za-z0-9_-]{1,64}</c>).</summary>
     public static string FunctionName(string serviceId)
@@ -73,12 +76,15 @@ internal sealed class CloudFrontTranslator
 
     // ------------------------------------------------------------------ neutral → CloudFront
 
-    /// <summary>Builds the distribution config of a validated, normalised spec.</summary>
+    /// <summary>
+    /// Works out what a validated, normalised spec becomes on CloudFront — the only place the translation runs. Pure: no
+    /// I/O. Returns the plan and every problem CloudFront would raise, each with its path and what to change
+    /// (<see cref="ValidationProblem.Remedy"/>); the plan is only meaningful when there are none.
+    /// </summary>
     /// <param name="serviceId">The Poppy service id (the caller reference and the comment stamp).</param>
     /// <param name="spec">The spec.</param>
-    /// <param name="functionArn">The ARN the restriction function has (or will have) when the spec needs one.</param>
-    /// <exception cref="CdnValidationException">Something cannot be expressed on CloudFront.</exception>
-    public CloudFrontPlan Build(string serviceId, ServiceSpec spec, Func<string, string> functionArn)
+    /// <returns>The plan and the problems.</returns>
+    public (CloudFrontPlan Plan, IReadOnlyList<ValidationProblem> Problems) Plan(string serviceId, ServiceSpec spec)
     {
         var problems = new List<ValidationProblem>();
         var config = new DistributionConfig
@@ -92,30 +98,29 @@ internal sealed class CloudFrontTranslator
         Domains(spec, config, problems);
         Origins(spec, config, problems);
         var program = Restrictions(spec, config, problems);
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(problems);
-        }
-
-        string? functionName = null;
+        ViewerFunction? function = null;
         if (program is not null)
         {
-            functionName = FunctionName(serviceId);
-            var association = new FunctionAssociation(functionArn(functionName), ViewerRequestFunction.EventType);
-            foreach (var behavior in config.CacheBehaviors.Append(config.DefaultCacheBehavior))
-            {
-                behavior.FunctionAssociations.Add(association);
-            }
-
-            var size = ViewerRequestFunction.Size(ViewerRequestFunction.Code(program));
+            var code = ViewerRequestFunction.Code(program);
+            function = new ViewerFunction(FunctionName(serviceId), program, code);
+            var size = ViewerRequestFunction.Size(code);
             if (size > ViewerRequestFunction.MaxCodeBytes)
             {
-                throw new CdnValidationException([new ValidationProblem("/restrictions", string.Create(CultureInfo.InvariantCulture,
-                    $"The referrer and client-IP restrictions need a CloudFront Function of {size} bytes; CloudFront allows {ViewerRequestFunction.MaxCodeBytes}. Use fewer values or wider networks."))]);
+                problems.Add(new ValidationProblem("/restrictions", string.Create(CultureInfo.InvariantCulture,
+                    $"The referrer and client-IP restrictions need a CloudFront Function of {size} bytes; CloudFront allows {ViewerRequestFunction.MaxCodeBytes}."))
+                { Remedy = "fewer referrer or client_ip values, or wider networks" });
             }
         }
 
-        return new CloudFrontPlan(config, program, functionName, Tags(serviceId, spec));
+        return (new CloudFrontPlan(config, function, Tags(serviceId, spec)), problems);
+    }
+
+    /// <summary>Whether a request URL can be a CloudFront path pattern: at most 255 characters (with its leading <c>/</c>) of A–Z, a–z, 0–9 and <c>_ - . * $ / ~ " ' @ : + &amp;</c>.</summary>
+    /// <remarks>CloudFront also takes <c>?</c> as a one-character wildcard; Poppy's request URLs have no such wildcard, and a <c>?</c> meant as a query string would never match (path patterns see only the path), so it is refused.</remarks>
+    public static bool IsPathPattern(string requestUrl)
+    {
+        var pattern = requestUrl.StartsWith('/') ? requestUrl : "/" + requestUrl;
+        return pattern.Length <= MaxPathPattern && pattern.All(c => char.IsAsciiLetterOrDigit(c) || PathPatternSymbols.Contains(c, StringComparison.Ordinal));
     }
 
     private void Domains(ServiceSpec spec, DistributionConfig config, List<ValidationProblem> problems)
@@ -133,7 +138,8 @@ internal sealed class CloudFrontTranslator
             // Since 2019 CloudFront accepts an alternate domain name only with a certificate that covers it, HTTP or not.
             if (acm is null)
             {
-                problems.Add(new ValidationProblem($"/domains/{i}/domain", $"CloudFront serves '{domain.Domain}' only with a certificate covering it (even over HTTP); set CloudFrontCdnProviderOptions.AcmCertificateArn to an ACM certificate in us-east-1 that covers the service's domains, or use a shared HTTPS domain."));
+                problems.Add(new ValidationProblem($"/domains/{i}/domain", $"CloudFront serves '{domain.Domain}' only with a certificate covering it (even over HTTP); set CloudFrontCdnProviderOptions.AcmCertificateArn to an ACM certificate in us-east-1 that covers the service's domains, or use a shared HTTPS domain.")
+                { Remedy = AcmRemedy });
             }
 
             config.Aliases.Add(domain.Domain);
@@ -141,7 +147,7 @@ internal sealed class CloudFrontTranslator
 
         if (config.Aliases.Count > MaxAliases)
         {
-            problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}."));
+            problems.Add(new ValidationProblem("/domains", $"{config.Aliases.Count} alternate domain names, but a distribution allows at most {MaxAliases}.") { Remedy = "at most 100 domains per service" });
         }
 
         config.ViewerCertificate = config.Aliases.Count > 0 && acm is not null
@@ -160,13 +166,13 @@ internal sealed class CloudFrontTranslator
             var host = origin.Origin.Trim('[', ']');
             if (IPAddress.TryParse(host, out _))
             {
-                problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address."));
+                problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address.") { Remedy = DnsOriginRemedy });
             }
 
             if (origin.HostHeaderType == HostHeaderType.Custom ||
                 (origin.HostHeaderType == HostHeaderType.Origin && origin.HostHeaderValue is { } value && !string.Equals(value, host, StringComparison.OrdinalIgnoreCase)))
             {
-                problems.Add(new ValidationProblem($"/origins/{i}/hostheadervalue", "CloudFront sends either the viewer's host or the origin's own name as Host; a custom host header is not supported."));
+                problems.Add(new ValidationProblem($"/origins/{i}/hostheadervalue", "CloudFront sends either the viewer's host or the origin's own name as Host; a custom host header is not supported.") { Remedy = "hostheadertype 'domain' or 'origin'" });
             }
 
             config.Origins.Add(new CfOrigin
@@ -179,13 +185,40 @@ internal sealed class CloudFrontTranslator
             });
         }
 
-        // Path → origin: the origin whose rule names the path, else the one whose rule covers it, else the first.
+        // Every request URL that becomes a cache behaviour must be a CloudFront path pattern.
         var caching = spec.Caching ?? [];
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        void CheckPatterns(string section, int index, IReadOnlyList<PathRule> rules)
+        {
+            for (var j = 0; j < rules.Count; j++)
+            {
+                var url = rules[j].RequestUrl;
+                if (!CapabilityChecker.IsCatchAll(url) && !IsPathPattern(url))
+                {
+                    refused.Add(url);
+                    problems.Add(new ValidationProblem($"/{section}/{index}/rules/{j}/request_url", string.Create(CultureInfo.InvariantCulture,
+                        $"'{Truncate(url, 60)}' ({url.Length} characters) cannot be a CloudFront path pattern: at most {MaxPathPattern} characters of A-Z, a-z, 0-9 and _ - . * $ / ~ \" ' @ : + & ('?' is not allowed: path patterns never see the query string)."))
+                    { Remedy = PathPatternRemedy });
+                }
+            }
+        }
+
+        for (var i = 0; i < spec.Origins.Count; i++)
+        {
+            CheckPatterns("origins", i, spec.Origins[i].Rules);
+        }
+
+        for (var i = 0; i < caching.Count; i++)
+        {
+            CheckPatterns("caching", i, caching[i].Rules);
+        }
+
+        // Path → origin: the origin whose rule names the path, else the one whose rule covers it, else the first.
         var catchAllTtl = caching.FirstOrDefault(c => c.Rules.Count == 0 || c.Rules.Any(r => CapabilityChecker.IsCatchAll(r.RequestUrl)))?.Ttl;
         var paths = new List<string>();
         foreach (var path in spec.Origins.Skip(1).SelectMany(o => o.Rules).Concat(spec.Origins.Take(1).SelectMany(o => o.Rules)).Concat(caching.SelectMany(c => c.Rules)).Select(r => r.RequestUrl))
         {
-            if (!CapabilityChecker.IsCatchAll(path) && !paths.Contains(path, StringComparer.Ordinal))
+            if (!CapabilityChecker.IsCatchAll(path) && !refused.Contains(path) && !paths.Contains(path, StringComparer.Ordinal))
             {
                 paths.Add(path);
             }
@@ -195,12 +228,6 @@ internal sealed class CloudFrontTranslator
         config.DefaultCacheBehavior = Behavior(null, 0, catchAllTtl, spec, policy);
         foreach (var path in paths.OrderByDescending(Specificity))
         {
-            if (path.Contains('?', StringComparison.Ordinal) || path.Length > 255)
-            {
-                problems.Add(new ValidationProblem("/origins", $"Path '{path}' cannot be a CloudFront path pattern ('?' is a wildcard there; at most 255 characters)."));
-                continue;
-            }
-
             var originIndex = Owner(spec.Origins.Select(o => o.Rules.Select(r => r.RequestUrl)).ToList(), path) ?? 0;
             var ttlIndex = Owner(caching.Select(c => c.Rules.Select(r => r.RequestUrl)).ToList(), path);
             var ttl = ttlIndex is { } t ? caching[t].Ttl : catchAllTtl;
@@ -209,7 +236,7 @@ internal sealed class CloudFrontTranslator
 
         if (config.CacheBehaviors.Count > MaxBehaviors)
         {
-            problems.Add(new ValidationProblem("", $"The spec needs {config.CacheBehaviors.Count} cache behaviours (one per distinct path); a distribution allows at most {MaxBehaviors}."));
+            problems.Add(new ValidationProblem("/", $"The spec needs {config.CacheBehaviors.Count} cache behaviours (one per distinct path); a distribution allows at most {MaxBehaviors}.") { Remedy = "fewer distinct request_url paths (at most 75 cache behaviours)" });
         }
     }
 
@@ -281,7 +308,7 @@ internal sealed class CloudFrontTranslator
                 var rule = restriction.Rules[j];
                 if (rule.Kind is not { } kind || rule.Value is not { } value)
                 {
-                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip."));
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}", "The rule needs exactly one of referrer, geography or client_ip.") { Remedy = "give the rule one of referrer, geography or client_ip" });
                     continue;
                 }
 
@@ -290,13 +317,14 @@ internal sealed class CloudFrontTranslator
                 {
                     if (!CapabilityChecker.IsCatchAll(path))
                     {
-                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/request_url", "CloudFront restricts geography for a whole distribution; a geography rule on a path other than '/*' is not supported."));
+                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/request_url", "CloudFront restricts geography for a whole distribution; a geography rule on a path other than '/*' is not supported.")
+                        { Remedy = GeographyPathRemedy });
                         continue;
                     }
 
                     if (_resolveGeography(value.Trim()) is not { Count: > 0 } codes)
                     {
-                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography."));
+                        problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/geography", $"'{value}' is not a known geography.") { Remedy = "an ISO 3166-1 alpha-2 code or one of Poppy's region names" });
                         continue;
                     }
 
@@ -319,7 +347,7 @@ internal sealed class CloudFrontTranslator
                 }
                 else
                 {
-                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network."));
+                    problems.Add(new ValidationProblem($"/restrictions/{i}/rules/{j}/client_ip", $"'{value}' is not an IP address or network.") { Remedy = "an IPv4 or IPv6 address with an optional /prefix" });
                     continue;
                 }
 
@@ -341,7 +369,7 @@ internal sealed class CloudFrontTranslator
             var allowed = whitelist.Where(c => !blacklist.Contains(c, StringComparer.Ordinal)).ToList();
             if (allowed.Count == 0)
             {
-                problems.Add(new ValidationProblem("/restrictions", "The geography blacklist removes every whitelisted country; nothing would be served."));
+                problems.Add(new ValidationProblem("/restrictions", "The geography blacklist removes every whitelisted country; nothing would be served.") { Remedy = "whitelist countries the blacklist does not remove" });
             }
 
             config.GeoRestriction = new GeoRestriction { RestrictionType = "whitelist", Locations = allowed };
@@ -378,175 +406,24 @@ internal sealed class CloudFrontTranslator
 
     // ------------------------------------------------------------------ manifest tags
 
-    /// <summary>The tags of a distribution: the service id and the spec, deflated and base64-encoded in 256-character values.</summary>
+    /// <summary>The tags of a distribution: the service id (<see cref="ServiceStamp.TagKey"/>) and the spec in 256-character chunks (<see cref="SpecManifest.Split"/>).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Tags(string serviceId, ServiceSpec spec)
     {
         var tags = new List<KeyValuePair<string, string>>();
         if (serviceId.Length <= MaxTagValue && serviceId.All(IsTagCharacter))
         {
-            tags.Add(KeyValuePair.Create(ServiceIdTag, serviceId));
+            tags.Add(KeyValuePair.Create(ServiceStamp.TagKey, serviceId));
         }
 
-        var json = Encoding.UTF8.GetBytes(PoppyJson.Serialize(spec));
-        using var buffer = new MemoryStream();
-        using (var deflate = new DeflateStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            deflate.Write(json);
-        }
-
-        var encoded = Convert.ToBase64String(buffer.ToArray());
-        var chunks = (encoded.Length + MaxTagValue - 1) / MaxTagValue;
-        if (chunks + tags.Count > MaxTags)
-        {
-            // Too large to keep: read-backs reconstruct the spec from the distribution alone.
-            return tags;
-        }
-
-        for (var i = 0; i < chunks; i++)
-        {
-            tags.Add(KeyValuePair.Create(ManifestTagPrefix + i.ToString("00", CultureInfo.InvariantCulture), encoded.Substring(i * MaxTagValue, Math.Min(MaxTagValue, encoded.Length - (i * MaxTagValue)))));
-        }
-
+        // Too large to keep (no chunks): read-backs then rebuild the spec from the distribution alone.
+        tags.AddRange(SpecManifest.Split(spec, MaxTagValue, MaxTags - tags.Count));
         return tags;
     }
 
     /// <summary>Reads the spec kept in the tags; null when absent or unreadable.</summary>
-    public static ServiceSpec? ReadManifest(IEnumerable<KeyValuePair<string, string>> tags)
-    {
-        var parts = tags.Where(t => t.Key.StartsWith(ManifestTagPrefix, StringComparison.Ordinal)).OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => t.Value).ToList();
-        if (parts.Count == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var input = new MemoryStream(Convert.FromBase64String(string.Concat(parts)));
-            using var deflate = new DeflateStream(input, CompressionMode.Decompress);
-            using var reader = new StreamReader(deflate, Encoding.UTF8);
-            return PoppyJson.DeserializeService(reader.ReadToEnd());
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidDataException or System.Text.Json.JsonException or CdnValidationException)
-        {
-            return null;
-        }
-    }
+    public static ServiceSpec? ReadManifest(IEnumerable<KeyValuePair<string, string>> tags) => SpecManifest.Join(tags);
 
     private static bool IsTagCharacter(char c) => char.IsLetterOrDigit(c) || c is ' ' or '_' or '.' or ':' or '/' or '=' or '+' or '-' or '@';
 
-    // ------------------------------------------------------------------ CloudFront → neutral
-
-    /// <summary>
-    /// Reads a distribution back. When the kept manifest still builds exactly the deployed config (and function),
-    /// the manifest is returned, names and all; otherwise the spec is reconstructed from the distribution with
-    /// stamped names, and <paramref name="drift"/> says what differs.
-    /// </summary>
-    public ServiceSpec Read(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program, List<string> drift)
-    {
-        var config = distribution.Config;
-        if (manifest is not null)
-        {
-            try
-            {
-                var expected = Build(serviceId, manifest, _ => config.DefaultCacheBehavior.FunctionAssociations.FirstOrDefault()?.FunctionArn ?? "");
-                var expectedXml = CloudFrontXml.DistributionConfig(Managed(expected.Config));
-                var actualXml = CloudFrontXml.DistributionConfig(Managed(config));
-                if (expectedXml == actualXml && Equals(expected.Program, program))
-                {
-                    return manifest;
-                }
-
-                drift.Add("the distribution differs from what Poppy configured");
-            }
-            catch (CdnValidationException)
-            {
-                drift.Add("the kept spec no longer translates");
-            }
-        }
-
-        return Reconstruct(serviceId, distribution, manifest, program);
-    }
-
-    /// <summary>The config without the members Poppy does not manage (and with Enabled set), for comparison.</summary>
-    private static DistributionConfig Managed(DistributionConfig c) => new()
-    {
-        CallerReference = c.CallerReference,
-        Aliases = c.Aliases,
-        Origins = c.Origins,
-        DefaultCacheBehavior = c.DefaultCacheBehavior,
-        CacheBehaviors = c.CacheBehaviors,
-        Comment = c.Comment,
-        Enabled = true,
-        ViewerCertificate = c.ViewerCertificate,
-        GeoRestriction = c.GeoRestriction,
-        CacheTagHeaderName = c.CacheTagHeaderName,
-    };
-
-    private static ServiceSpec Reconstruct(string serviceId, Distribution distribution, ServiceSpec? manifest, RestrictionProgram? program)
-    {
-        var config = distribution.Config;
-        // Every alias carries the ACM certificate, so only the viewer protocol policy tells HTTPS-only services apart.
-        var https = config.DefaultCacheBehavior.ViewerProtocolPolicy != "allow-all";
-        var domains = config.Aliases.Select(a => new DomainSpec(a, https ? DomainProtocol.Https : DomainProtocol.Http, https ? CertificateKind.Custom : null)).ToList();
-        var behaviors = config.CacheBehaviors;
-        var origins = new List<OriginSpec>();
-        for (var i = 0; i < config.Origins.Count; i++)
-        {
-            var o = config.Origins[i];
-            var ssl = o.ProtocolPolicy == "https-only";
-            var rules = behaviors.Where(b => b.TargetOriginId == o.Id && b.PathPattern is not null)
-                .Select((b, k) => new PathRule(string.Create(CultureInfo.InvariantCulture, $"{o.Id}-path-{k}"), b.PathPattern!)).ToList();
-            if (config.DefaultCacheBehavior.TargetOriginId == o.Id)
-            {
-                rules.Insert(0, new PathRule("default", "/*"));
-            }
-
-            var forwardsHost = behaviors.Append(config.DefaultCacheBehavior).Where(b => b.TargetOriginId == o.Id).Any(b => b.ForwardedHeaders.Contains("Host", StringComparer.OrdinalIgnoreCase));
-            origins.Add(new OriginSpec(o.DomainName, ssl ? o.HttpsPort : o.HttpPort, ssl)
-            {
-                Rules = rules,
-                HostHeaderType = forwardsHost ? HostHeaderType.Domain : HostHeaderType.Origin,
-            });
-        }
-
-        var caching = new List<CachingRule>();
-        if (config.DefaultCacheBehavior.DefaultTtl is { } defaultTtl)
-        {
-            caching.Add(new CachingRule("default", (int)Math.Min(defaultTtl, MaxTtl), new PathRule("default", "/*")));
-        }
-
-        caching.AddRange(behaviors.Where(b => b.PathPattern is not null && b.DefaultTtl is not null)
-            .Select((b, k) => new CachingRule(string.Create(CultureInfo.InvariantCulture, $"cache-{k}"), (int)Math.Min(b.DefaultTtl!.Value, MaxTtl), new PathRule(string.Create(CultureInfo.InvariantCulture, $"cache-{k}-path"), b.PathPattern!))));
-
-        var restrictions = new List<Restriction>();
-        if (config.GeoRestriction is { RestrictionType: "whitelist" or "blacklist" } geo && geo.Locations.Count > 0)
-        {
-            restrictions.Add(new Restriction("geography", geo.RestrictionType == "whitelist" ? RestrictionAccess.Whitelist : RestrictionAccess.Blacklist,
-                geo.Locations.Select(l => RestrictionRule.ForGeography(l)).ToList()));
-        }
-
-        if (program is not null)
-        {
-            for (var g = 0; g < program.Groups.Count; g++)
-            {
-                var group = program.Groups[g];
-                restrictions.Add(new Restriction(
-                    string.Create(CultureInfo.InvariantCulture, $"{group.Kind}-{g}"),
-                    group.Access == "whitelist" ? RestrictionAccess.Whitelist : RestrictionAccess.Blacklist,
-                    group.Values.Select(v => group.Kind == "referrer" ? RestrictionRule.ForReferrer(v, group.Path) : RestrictionRule.ForClientIp(v, group.Path)).ToList()));
-            }
-        }
-
-        return new ServiceSpec
-        {
-            Name = manifest?.Name ?? serviceId,
-            FlavorId = manifest?.FlavorId ?? "",
-            Domains = domains,
-            Origins = origins,
-            Caching = caching,
-            Restrictions = restrictions,
-        };
-    }
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+    internal static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

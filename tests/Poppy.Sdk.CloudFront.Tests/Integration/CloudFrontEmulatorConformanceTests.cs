@@ -32,14 +32,15 @@ public sealed class CloudFrontEmulatorConformanceTests : CdnProviderConformanceT
     {
         var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { TimeProvider = _time, DeployDelay = DeployDelay });
         _disposables.Add(emulator);
-        var provider = new CloudFrontCdnProvider(new HttpClient(), new CloudFrontCdnProviderOptions
+        var options = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = emulator.CloudFront.Options.AccessKeyId,
             SecretAccessKey = emulator.CloudFront.Options.SecretAccessKey,
             BaseAddress = emulator.BaseUrl,
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/conformance",
             PollingInterval = TimeSpan.FromSeconds(30),
-        }, _time);
+        };
+        var provider = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(options, _time), options, _time);
         _emulators[provider] = emulator;
         return provider;
     }

@@ -30,6 +30,18 @@ internal sealed class DistributionConfig
 
     /// <summary>Members not managed here (Logging, WebACLId, PriceClass, …), by element name, written back unchanged.</summary>
     public Dictionary<string, XmlTree> Preserved { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>A copy whose behaviours and lists can be changed without touching this one (origins, certificate and preserved members are shared: nothing changes them after translation).</summary>
+    public DistributionConfig Copy()
+    {
+        var copy = (DistributionConfig)MemberwiseClone();
+        copy.Aliases = [.. Aliases];
+        copy.Origins = [.. Origins];
+        copy.DefaultCacheBehavior = DefaultCacheBehavior.Copy();
+        copy.CacheBehaviors = CacheBehaviors.Select(b => b.Copy()).ToList();
+        copy.Preserved = new Dictionary<string, XmlTree>(Preserved, StringComparer.Ordinal);
+        return copy;
+    }
 }
 
 internal sealed class CfOrigin
@@ -70,6 +82,14 @@ internal sealed class CacheBehavior
     public long? DefaultTtl { get; set; }
 
     public long? MaxTtl { get; set; }
+
+    public CacheBehavior Copy()
+    {
+        var copy = (CacheBehavior)MemberwiseClone();
+        copy.FunctionAssociations = [.. FunctionAssociations];
+        copy.ForwardedHeaders = [.. ForwardedHeaders];
+        return copy;
+    }
 }
 
 internal sealed record FunctionAssociation(string FunctionArn, string EventType);

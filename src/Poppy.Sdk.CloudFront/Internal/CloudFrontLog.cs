@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Poppy.Sdk.CloudFront.Internal;
 
-/// <summary>The CloudFront provider's log messages (event ids 3100–3199, stable). None carries a credential.</summary>
-internal static partial class Log
+/// <summary>The CloudFront provider's log messages (event ids 3100–3199, stable; 3108 and 3110, the per-request lines, are now the shared VendorConnection's). None carries a credential.</summary>
+internal static partial class CloudFrontLog
 {
     [LoggerMessage(3100, LogLevel.Information, "CloudFront: creating a distribution for {ServiceId}.")]
     public static partial void Creating(ILogger logger, string serviceId);
@@ -26,17 +26,11 @@ internal static partial class Log
     [LoggerMessage(3106, LogLevel.Information, "CloudFront: invalidation {InvalidationId} on {DistributionId}: {Count} path(s).")]
     public static partial void Invalidation(ILogger logger, string distributionId, string invalidationId, int count);
 
-    [LoggerMessage(3107, LogLevel.Information, "CloudFront: too many invalidations in progress on {DistributionId}; waiting {Delay} for room ({Submitted} of {Total} batch(es) submitted).")]
-    public static partial void InvalidationQueued(ILogger logger, string distributionId, TimeSpan delay, int submitted, int total);
-
-    [LoggerMessage(3108, LogLevel.Warning, "CloudFront: {Method} {Path} failed: {Status} {ErrorCode}.")]
-    public static partial void RequestFailed(ILogger logger, string method, string path, int? status, string errorCode);
+    [LoggerMessage(3107, LogLevel.Information, "CloudFront: too many invalidations in progress on {DistributionId}; the batch is refused for now (retry after {RetryAfter}; {Accepted} of {Total} invalidation(s) accepted).")]
+    public static partial void InvalidationRefused(ILogger logger, string distributionId, TimeSpan retryAfter, int accepted, int total);
 
     [LoggerMessage(3109, LogLevel.Warning, "CloudFront: distribution {DistributionId} ({ServiceId}) was changed outside Poppy: {Drift}.")]
     public static partial void Drift(ILogger logger, string serviceId, string distributionId, string drift);
-
-    [LoggerMessage(3110, LogLevel.Debug, "CloudFront: {Method} {Path} answered {Status} in {ElapsedMs} ms.")]
-    public static partial void RequestCompleted(ILogger logger, string method, string path, int status, double elapsedMs);
 
     [LoggerMessage(3111, LogLevel.Information, "CloudFront: function {FunctionName} published for {ServiceId}.")]
     public static partial void FunctionPublished(ILogger logger, string serviceId, string functionName);

@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
+using Poppy.Sdk.CloudFront.Internal;
 using Poppy.Sdk.CloudFront.Internal.Signing;
 
-namespace Poppy.Sdk.CloudFront.Tests.Signing;
+namespace Poppy.Sdk.CloudFront.Tests;
 
-public sealed class AwsSigV4HandlerTests
+public sealed class AuthHandlerTests
 {
     private sealed class Capture : HttpMessageHandler
     {
@@ -28,7 +29,7 @@ public sealed class AwsSigV4HandlerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 8, 30, 15, TimeSpan.Zero));
         var capture = new Capture();
-        using var client = new HttpClient(new AwsSigV4Handler(() => Credentials, time) { InnerHandler = capture });
+        using var client = new HttpClient(new CloudFrontAuthHandler(() => Credentials, time) { InnerHandler = capture });
         const string xml = "<DistributionConfig xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"/>";
 
         using var content = new StringContent(xml, Encoding.UTF8, "text/xml");
@@ -53,7 +54,7 @@ public sealed class AwsSigV4HandlerTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
         var capture = new Capture();
         var credentials = Credentials with { SessionToken = "session-token-value" };
-        using var client = new HttpClient(new AwsSigV4Handler(() => credentials, time) { InnerHandler = capture });
+        using var client = new HttpClient(new CloudFrontAuthHandler(() => credentials, time) { InnerHandler = capture });
 
         await client.GetAsync("http://127.0.0.1:8080/2020-05-31/distribution/E123?Marker=&MaxItems=10");
 
@@ -69,13 +70,45 @@ public sealed class AwsSigV4HandlerTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
         var capture = new Capture();
-        using var client = new HttpClient(new AwsSigV4Handler(() => Credentials, time) { InnerHandler = capture });
+        using var client = new HttpClient(new CloudFrontAuthHandler(() => Credentials, time) { InnerHandler = capture });
 
         await client.GetAsync("http://127.0.0.1:8080/2020-05-31/distribution");
 
         var expected = AwsSigV4Signer.Sign("GET", "/2020-05-31/distribution", "", [new("host", "127.0.0.1:8080"), new("X-Amz-Date", "20261125T000000Z")],
             AwsSigV4Signer.EmptyPayloadHash, Credentials, "us-east-1", "cloudfront", time.GetUtcNow());
         Assert.Equal(expected.Authorization, capture.Request!.Headers.GetValues("Authorization").Single());
+    }
+
+    [Fact]
+    public async Task SendAsync_SameRequestSentAgain_CarriesOneFreshSignature()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
+        var capture = new Capture();
+        using var invoker = new HttpMessageInvoker(new CloudFrontAuthHandler(() => Credentials, time) { InnerHandler = capture });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "https://cloudfront.amazonaws.com/2020-05-31/distribution");
+
+        await invoker.SendAsync(request, CancellationToken.None);
+        var first = request.Headers.GetValues("Authorization").Single();
+        time.Advance(TimeSpan.FromMinutes(1));
+        await invoker.SendAsync(request, CancellationToken.None); // as a retry handler outside this one would
+
+        Assert.NotEqual(first, request.Headers.GetValues("Authorization").Single());
+        Assert.Equal("20261125T000100Z", request.Headers.GetValues("X-Amz-Date").Single());
+    }
+
+    [Fact]
+    public async Task CreateHttpClient_SignsWithTheOptionsCredentials_ReadPerRequest()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
+        var capture = new Capture();
+        var options = new CloudFrontCdnProviderOptions { AccessKeyId = "AKIDFIRST", SecretAccessKey = "secret-1" };
+        using var client = CloudFrontCdnProvider.CreateHttpClient(options, time, capture);
+
+        await client.GetAsync("https://cloudfront.amazonaws.com/2020-05-31/distribution");
+        Assert.Contains("Credential=AKIDFIRST/", capture.Request!.Headers.GetValues("Authorization").Single(), StringComparison.Ordinal);
+        options.AccessKeyId = "AKIDROTATED";
+        await client.GetAsync("https://cloudfront.amazonaws.com/2020-05-31/distribution");
+        Assert.Contains("Credential=AKIDROTATED/", capture.Request!.Headers.GetValues("Authorization").Single(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,10 +1,11 @@
 using System.Net;
 using Poppy.Sdk.CloudFront.Internal;
+using Poppy.Sdk.Internal;
 using RichardSzalay.MockHttp;
 
 namespace Poppy.Sdk.CloudFront.Tests;
 
-public class ErrorTests
+public class ErrorMapperTests
 {
     public static TheoryData<HttpStatusCode, string, string, bool, Type> Matrix => new()
     {
@@ -24,6 +25,7 @@ public class ErrorTests
         { HttpStatusCode.Forbidden, "InvalidClientTokenId", "unauthorized", false, typeof(CdnRequestFailedException) },
         { HttpStatusCode.NotFound, "NoSuchDistribution", "not_found", false, typeof(CdnRequestFailedException) },
         { HttpStatusCode.BadRequest, "TooManyDistributionCNAMEs", "quota_exceeded", false, typeof(CdnRequestFailedException) },
+        { HttpStatusCode.BadRequest, "TooManyInvalidationsInProgress", "rate_limited", true, typeof(CdnRateLimitedException) },
     };
 
     [Theory]
@@ -33,7 +35,7 @@ public class ErrorTests
         using var response = CloudFrontMock.Error(status, code, "Details from CloudFront.");
         var body = await response.Content.ReadAsStringAsync();
 
-        var ex = CloudFrontErrors.FromResponse("cloudfront", "get distribution E1", response, body);
+        var ex = CloudFrontErrorMapper.Instance.Map(new VendorError("cloudfront", "get distribution E1", (int)status, status.ToString(), body, response.Headers, "req-123", null));
 
         Assert.IsType(type, ex);
         Assert.Equal(expectedCode, ex.ErrorCode.ToString());
@@ -41,17 +43,81 @@ public class ErrorTests
         Assert.Equal(code, ex.VendorErrorCode);
         Assert.Equal("req-err", ex.RequestId);
         Assert.Equal((int)status, ex.Status);
-        Assert.Equal($"CloudFront get distribution E1 failed with HTTP {(int)status} {code}: Details from CloudFront.", ex.Message);
+        Assert.StartsWith($"CloudFront get distribution E1 failed with HTTP {(int)status} {code}: Details from CloudFront.", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void NonXmlBody_StillMapped()
     {
         using var response = new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>oops</html>") };
-        var ex = CloudFrontErrors.FromResponse("cloudfront", "list distributions", response, "<html>oops</html>");
+        var ex = CloudFrontErrorMapper.Instance.Map(new VendorError("cloudfront", "list distributions", 502, "Bad Gateway", "<html>oops</html>", response.Headers, "req-1", null));
         Assert.True(ex.IsTransient);
+        Assert.Equal("req-1", ex.RequestId);
         Assert.Null(ex.VendorErrorCode);
         Assert.Equal("CloudFront list distributions failed with HTTP 502.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Get_SuccessWithBrokenXml_IsMalformedResponse_WithRequestIdAndExcerpt()
+    {
+        var mock = new CloudFrontMock();
+        mock.Expect(HttpMethod.Get, "distribution/E1").Respond(_ => CloudFrontMock.Xml("<Distribution><Id>E1</Id>", etag: "A"));
+
+        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.GetServiceAsync(new ServiceReference("svc-1", "E1")));
+
+        Assert.Equal(CdnErrorCode.MalformedResponse, ex.ErrorCode);
+        Assert.False(ex.IsTransient);
+        Assert.Equal("req-123", ex.RequestId);
+        Assert.Contains("a Distribution element", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("<Distribution><Id>E1</Id>", ex.Message, StringComparison.Ordinal);
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Get_ThrottledWithRetryAfter_RateLimitedWithThatDelay()
+    {
+        var mock = new CloudFrontMock();
+        mock.Expect(HttpMethod.Get, "distribution/E1").Respond(_ =>
+        {
+            var response = CloudFrontMock.Error(HttpStatusCode.BadRequest, "Throttling", "Rate exceeded");
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7));
+            return response;
+        });
+
+        var ex = await Assert.ThrowsAsync<CdnRateLimitedException>(() => mock.Provider.GetServiceAsync(new ServiceReference("svc-1", "E1")));
+
+        Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
+        Assert.Equal("Throttling", ex.VendorErrorCode);
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Get_ErrorWithoutXml_RequestIdFromTheHeader()
+    {
+        var mock = new CloudFrontMock();
+        mock.Expect(HttpMethod.Get, "distribution/E1").Respond(_ =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable) { Content = new StringContent("upstream down") };
+            response.Headers.TryAddWithoutValidation("x-amzn-RequestId", "req-hdr");
+            return response;
+        });
+
+        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.GetServiceAsync(new ServiceReference("svc-1", "E1")));
+
+        Assert.Equal(("req-hdr", true, 503), (ex.RequestId, ex.IsTransient, ex.Status));
+        mock.Verify();
+    }
+
+    [Fact]
+    public async Task Create_UnsignedClient_SaysHowToSign()
+    {
+        var mock = new CloudFrontMock();
+        mock.Expect(HttpMethod.Post, "distribution?WithTags").Respond(_ => CloudFrontMock.Error(HttpStatusCode.Forbidden, "MissingAuthenticationToken", "Missing Authentication Token"));
+
+        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, Specs.Simple));
+
+        Assert.Equal(CdnErrorCode.Unauthorized, ex.ErrorCode);
+        Assert.Contains("CloudFrontCdnProvider.CreateHttpClient", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

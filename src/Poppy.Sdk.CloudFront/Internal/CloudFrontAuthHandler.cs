@@ -1,21 +1,26 @@
 using System.Globalization;
 
-namespace Poppy.Sdk.CloudFront.Internal.Signing;
+using Poppy.Sdk.CloudFront.Internal.Signing;
+
+namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>
-/// Signs every outgoing request with AWS Signature Version 4: adds <c>X-Amz-Date</c> (from the
-/// injected clock), <c>X-Amz-Security-Token</c> for temporary credentials, and <c>Authorization</c>.
-/// Signed headers: <c>host</c>, <c>x-amz-*</c> and <c>content-type</c>. CloudFront needs no
-/// <c>x-amz-content-sha256</c> (an S3 header), so none is sent.
+/// Signs every request of the provider's <see cref="HttpClient"/> with AWS Signature Version 4: the only place
+/// credentials are applied (the provider and its API clients never touch them). Registered on the named client by
+/// <c>AddCloudFront()</c> inside the resilience handler, so each attempt is signed afresh (a signature carries its
+/// time), or put in front of the handler given to <see cref="CloudFrontCdnProvider.CreateHttpClient"/>. It adds
+/// <c>X-Amz-Date</c> (from the injected clock), <c>X-Amz-Security-Token</c> for temporary credentials, and
+/// <c>Authorization</c>, replacing an earlier signature, never duplicating it. Signed headers: <c>host</c>,
+/// <c>x-amz-*</c> and <c>content-type</c>. CloudFront needs no <c>x-amz-content-sha256</c> (an S3 header), so none is sent.
 /// </summary>
-internal sealed class AwsSigV4Handler : DelegatingHandler
+internal sealed class CloudFrontAuthHandler : DelegatingHandler
 {
     private readonly Func<AwsCredentials> _credentials;
     private readonly TimeProvider _timeProvider;
     private readonly string _region;
     private readonly string _service;
 
-    public AwsSigV4Handler(Func<AwsCredentials> credentials, TimeProvider timeProvider, string region = "us-east-1", string service = "cloudfront")
+    public CloudFrontAuthHandler(Func<AwsCredentials> credentials, TimeProvider timeProvider, string region = "us-east-1", string service = "cloudfront")
     {
         _credentials = credentials;
         _timeProvider = timeProvider;
