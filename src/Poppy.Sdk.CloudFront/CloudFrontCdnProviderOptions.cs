@@ -48,11 +48,16 @@ public sealed class CloudFrontCdnProviderOptions
     /// </summary>
     public string? CacheTagHeaderName { get; set; }
 
-    /// <summary>
-    /// How often deployments and invalidations are polled, and the <see cref="CdnRateLimitedException.RetryAfter"/> of a purge
-    /// refused because CloudFront's in-flight invalidation limits are full. Default 20 s (CloudFront deploys in minutes).
-    /// </summary>
+    /// <summary>How often deployments and invalidations are polled. Default 20 s (CloudFront deploys in minutes).</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The <see cref="CdnRateLimitedException.RetryAfter"/> of a purge refused because CloudFront's in-flight invalidation
+    /// limits are full: how soon the composite's purge operation tries the batch again. Default 5 s: CloudFront gives no
+    /// completion estimate, so a queued batch goes at most this long after room appears (invalidations take minutes),
+    /// at the cost of one refused call per interval while it waits.
+    /// </summary>
+    public TimeSpan InvalidationRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, in words; empty when valid.</returns>
@@ -87,6 +92,11 @@ public sealed class CloudFrontCdnProviderOptions
             problems.Add($"{who}: CacheTagHeaderName must be an HTTP header name.");
         }
 
+        if (InvalidationRetryInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{who}: InvalidationRetryInterval must be positive.");
+        }
+
         if (PollingInterval <= TimeSpan.Zero)
         {
             problems.Add($"{who}: PollingInterval must be positive.");
@@ -99,7 +109,7 @@ public sealed class CloudFrontCdnProviderOptions
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"CloudFrontCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, AccessKeyId = {AccessKeyId}, SecretAccessKey = {(string.IsNullOrEmpty(SecretAccessKey) ? "(not set)" : "(set, hidden)")}, SessionToken = {(string.IsNullOrEmpty(SessionToken) ? "(not set)" : "(set, hidden)")}, AcmCertificateArn = {AcmCertificateArn}, CacheTagHeaderName = {CacheTagHeaderName}, PollingInterval = {PollingInterval} }}");
+        $"CloudFrontCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, AccessKeyId = {AccessKeyId}, SecretAccessKey = {(string.IsNullOrEmpty(SecretAccessKey) ? "(not set)" : "(set, hidden)")}, SessionToken = {(string.IsNullOrEmpty(SessionToken) ? "(not set)" : "(set, hidden)")}, AcmCertificateArn = {AcmCertificateArn}, CacheTagHeaderName = {CacheTagHeaderName}, PollingInterval = {PollingInterval}, InvalidationRetryInterval = {InvalidationRetryInterval} }}");
 
     /// <summary>The credentials to sign with.</summary>
     internal AwsCredentials Credentials() => CredentialsProvider?.Invoke() ?? new AwsCredentials(AccessKeyId, SecretAccessKey, string.IsNullOrEmpty(SessionToken) ? null : SessionToken);

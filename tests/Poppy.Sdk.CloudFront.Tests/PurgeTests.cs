@@ -49,7 +49,7 @@ public class PurgeTests
         // No clock is advanced: the call must end by itself, without waiting for room.
         var ex = await Assert.ThrowsAsync<CdnRateLimitedException>(() => mock.Provider.PurgeAsync(new ServiceReference(CloudFrontMock.ServiceId, id), PurgeRequest.ForEverything()));
 
-        Assert.Equal(mock.Options.PollingInterval, ex.RetryAfter);
+        Assert.Equal(mock.Options.InvalidationRetryInterval, ex.RetryAfter);
         Assert.True(ex.IsTransient);
         Assert.Equal("TooManyInvalidationsInProgress", ex.VendorErrorCode);
         Assert.Contains("0 of 1 invalidation(s) of this batch were accepted", ex.Message, StringComparison.Ordinal);

@@ -68,13 +68,13 @@ internal sealed class CloudFrontPurger
             catch (CdnRequestFailedException ex) when (ex.VendorErrorCode == "TooManyInvalidationsInProgress")
             {
                 var accepted = results.Select(r => r.VendorPurgeId!).ToList();
-                CloudFrontLog.InvalidationRefused(_account.Logger, distribution.Id, _account.Options.PollingInterval, b, batches.Count);
+                CloudFrontLog.InvalidationRefused(_account.Logger, distribution.Id, _account.Options.InvalidationRetryInterval, b, batches.Count);
                 throw new CdnRateLimitedException(
                     _account.Name,
                     string.Create(CultureInfo.InvariantCulture, $"CloudFront has too many invalidations in progress on distribution {distribution.Id}; {b} of {batches.Count} invalidation(s) of this batch were accepted")
                         + (accepted.Count > 0 ? " (" + string.Join(", ", accepted) + ")" : "")
                         + ". Resubmit the same batch later: with the same IdempotencyKey (or within the same minute without one), the accepted invalidations are not repeated.",
-                    _account.Options.PollingInterval,
+                    _account.Options.InvalidationRetryInterval,
                     ex.Status,
                     ex.VendorErrorCode,
                     ex.RequestId,
