@@ -43,7 +43,9 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                // A rate limit (429, CloudFront's in-flight invalidation limit) is the vendor working as designed, not a
+                // sign it is down: it is honoured by waiting (the purge operation queues), never counted toward breaking.
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not CdnRateLimitedException && IsTransient(e)),
             })
             .AddTimeout(options.ProviderCallTimeout)
             .Build();
