@@ -144,4 +144,46 @@ public sealed class PurgeTests
         var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForEverything()));
         Assert.Equal(CdnErrorCode.Conflict, error.ErrorCode);
     }
+
+    [Fact]
+    public async Task ResumePurgeAsync_FromTheId_FollowsTheSamePurgeAndSendsNoBatchTwice()
+    {
+        using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = 2 });
+        f.B.Faults.RateLimitNext(2, TimeSpan.FromSeconds(10), operation: "purge");
+        var started = await f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("/1", "/2", "/3"));
+        Assert.False(started.HasCompleted);
+
+        var resumed = await f.Client.ResumePurgeAsync(started.Id);
+
+        Assert.Equal(started.Id, resumed.Id);
+        Assert.Equal(started.Progress, resumed.Progress);
+        f.Time.Advance(TimeSpan.FromSeconds(10));
+        var report = await f.CompleteAsync(resumed);
+        Assert.True(report.IsSuccess);
+        Assert.True(await started.UpdateStatusAsync());
+        Assert.Equal(["/1", "/2", "/3"], f.B.Purges.SelectMany(p => p.Request.Items));
+        Assert.Equal(2, f.A.Purges.Count);
+    }
+
+    [Fact]
+    public async Task ResumePurgeAsync_UnknownId_ThrowsArgumentException()
+    {
+        using var f = await DeployedAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => f.Client.ResumePurgeAsync("poppy:purge:svc-1:nope"));
+        await Assert.ThrowsAsync<ArgumentException>(() => f.Client.ResumePurgeAsync("not an id"));
+    }
+
+    [Fact]
+    public async Task StartPurgeAsync_NamedProvider_PurgesOnlyThere()
+    {
+        using var f = await DeployedAsync();
+
+        var report = await f.CompleteAsync(await f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("/a"), new PurgeOptions { Providers = ["b"] }));
+
+        Assert.Equal("b", Assert.Single(report.Providers).Provider);
+        Assert.Empty(f.A.Purges);
+        Assert.Single(f.B.Purges);
+        await Assert.ThrowsAsync<CdnValidationException>(() => f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("/a"), new PurgeOptions { Providers = ["c"] }));
+    }
 }
