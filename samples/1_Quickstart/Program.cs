@@ -79,17 +79,26 @@ if (!validation.IsValid)
 
 Console.WriteLine($"  '{spec.Name}': {spec.Domains.Count} domains, {spec.Origins.Count} origins, {spec.Caching!.Count} caching rules — valid.");
 
+// The plan: what each provider would send, worked out offline by its translator (what `poppy plan` shows).
+foreach (var plan in client.PlanService(spec))
+{
+    Console.WriteLine($"  plan on {plan.Provider}: {plan.Summary} ({string.Join(", ", plan.Documents.Select(d => $"{d.Name}: {d.Content.Length} chars"))})");
+}
+
 // 3. Create it on the mirror flavor and show progress until every provider has deployed it.
 Step("Create on flavor 'global' (mirror: fastly + cloudfront + edge-a, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
 PrintStatus(service!);
 
-// 4. Purge: one neutral request, fanned out to every provider holding the service.
+// 4. Purge: one neutral request, fanned out to every provider holding the service. A purge is an operation: it
+//    splits the request into each vendor's batches, paces them, and queues what a vendor's limits make wait.
 Step("Purge two URLs and a tag");
 foreach (var request in new[] { PurgeRequest.ForUrls("/index.html", "/images/logo.png"), PurgeRequest.ForTags("homepage") })
 {
-    var report = await client.PurgeAsync(service!.ServiceId, request);
+    var purge = await client.StartPurgeAsync(service!.ServiceId, request);
+    Console.WriteLine($"  {purge.Id}: {string.Join("; ", purge.Progress)}");
+    var report = await purge.WaitForCompletionAsync();
     foreach (var p in report.Providers)
     {
         Console.WriteLine($"  {request.Kind,-4} on {p.Provider}: {(p.IsSuccess ? "ok" : "FAILED")}, {p.BatchCount} vendor call(s)");
