@@ -6,11 +6,6 @@ using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.Fastly.Internal;
 
-/// <summary>A plan and, when it is valid, the objects it was made from (what create and update deploy).</summary>
-/// <param name="Plan">The public plan.</param>
-/// <param name="Config">The Fastly objects; null when the plan is invalid.</param>
-internal sealed record FastlyPlan(ProviderPlan Plan, FastlyConfig? Config);
-
 /// <summary>
 /// The offline plan (no I/O): the capability check and <see cref="FastlyTranslator.Translate"/>, once. Its objects are
 /// shown as <c>application/json</c> documents, one per Fastly object type, with the field names of Fastly's API.
