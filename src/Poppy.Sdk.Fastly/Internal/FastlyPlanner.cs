@@ -31,6 +31,16 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         return new FastlyPlan(ProviderPlan.Valid(providerName, Summary(config), Documents(config)), config);
     }
 
+    /// <summary>Validates and plans — everything that can fail before a vendor call; the plan's objects are what gets deployed.</summary>
+    /// <exception cref="CdnValidationException">The spec is invalid, or Fastly cannot honour it.</exception>
+    public (ServiceSpec Normalized, FastlyConfig Desired) Prepare(ServiceSpec spec, ValidationMode mode)
+    {
+        var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
+        var plan = Plan(normalized);
+        plan.Plan.EnsureValid();
+        return (normalized, plan.Config!);
+    }
+
     /// <summary>Which capability a capability problem at <paramref name="path"/> runs into (what to change is the flavor or the spec).</summary>
     private string CapabilityRemedy(string path)
     {
