@@ -213,7 +213,7 @@ public class CloudFrontCdnProvider : ICdnProvider
     /// <para>
     /// When CloudFront answers <c>TooManyInvalidationsInProgress</c>, the call fails at once with
     /// <see cref="CdnRateLimitedException"/> (<see cref="CdnRateLimitedException.RetryAfter"/> =
-    /// <see cref="CloudFrontCdnProviderOptions.PollingInterval"/>): it neither waits nor resubmits; the composite's purge
+    /// <see cref="CloudFrontCdnProviderOptions.InvalidationRetryInterval"/>): it neither waits nor resubmits; the composite's purge
     /// operation queues and resubmits the batch. Each invalidation's caller reference is
     /// <see cref="PurgeRequest.IdempotencyKey"/> when given, so a resubmitted batch is answered with the invalidations
     /// already made instead of invalidating twice; without a key, a hash of the distribution, the paths and the minute.

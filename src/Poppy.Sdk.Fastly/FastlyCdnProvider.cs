@@ -129,7 +129,7 @@ public class FastlyCdnProvider : ICdnProvider
             throw new ArgumentException(stampProblem, nameof(serviceId));
         }
 
-        var (normalized, desired) = Prepare(spec, ValidationMode.Create);
+        var (normalized, desired) = _planner.Prepare(spec, ValidationMode.Create);
         FastlyLog.Creating(_logger, serviceId);
         var existing = await _api.Services.SearchAsync(FastlyTranslator.ServiceName(serviceId), cancellationToken).ConfigureAwait(false);
         (string VendorId, int Version) deployed;
@@ -151,7 +151,7 @@ public class FastlyCdnProvider : ICdnProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(service.ServiceId);
         ArgumentNullException.ThrowIfNull(spec);
-        var (normalized, desired) = Prepare(spec, ValidationMode.Update);
+        var (normalized, desired) = _planner.Prepare(spec, ValidationMode.Update);
         var found = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw NoService(service);
         var deployed = await _writer.DeployAsync(service.ServiceId, found, desired, isUpdate: true, cancellationToken).ConfigureAwait(false);
         return Deployed(OperationKind.Update, service.ServiceId, deployed, normalized);
@@ -303,15 +303,6 @@ public class FastlyCdnProvider : ICdnProvider
             : null,
         AsynchronousDeployment = false,
     };
-
-    /// <summary>Validates and plans — everything that can fail before a vendor call; the plan's objects are what gets deployed.</summary>
-    private (ServiceSpec Normalized, FastlyConfig Desired) Prepare(ServiceSpec spec, ValidationMode mode)
-    {
-        var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
-        var plan = _planner.Plan(normalized);
-        plan.Plan.EnsureValid();
-        return (normalized, plan.Config!);
-    }
 
     private CdnOperation<ProviderServiceDetails> Deployed(OperationKind kind, string serviceId, (string VendorId, int Version) deployed, ServiceSpec normalized) =>
         CdnOperations.Completed(

@@ -78,7 +78,7 @@ internal sealed class CloudFrontMock
     /// <summary>The plan of a spec, which must be valid, and its config resolved with the function's test ARN.</summary>
     public (CloudFrontPlan Plan, DistributionConfig Config) Resolved(ServiceSpec spec, string serviceId = ServiceId)
     {
-        var (plan, problems) = Translator.Plan(serviceId, Specs.Normalize(spec));
+        var (plan, problems) = Translator.Plan(serviceId, TestSpecs.Normalize(spec));
         Assert.Empty(problems);
         return (plan, plan.Resolve(plan.Function is null ? null : FunctionArn(plan.Function.Name)));
     }

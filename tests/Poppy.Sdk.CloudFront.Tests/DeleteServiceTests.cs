@@ -14,8 +14,8 @@ public class DeleteServiceTests
     public async Task Delete_DisablesWaitsForDeployedThenDeletesWithFreshETag()
     {
         var mock = new CloudFrontMock();
-        var enabled = mock.ConfigXml(Specs.Simple);
-        var disabled = mock.ConfigXml(Specs.Simple, c => c.Enabled = false);
+        var enabled = mock.ConfigXml(TestSpecs.Simple);
+        var disabled = mock.ConfigXml(TestSpecs.Simple, c => c.Enabled = false);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, "distribution?MaxItems=100").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.ListXml(true, "M1", ("EOTHER", "not poppy"))));
         mock.Expect(HttpMethod.Get, "distribution?MaxItems=100&Marker=M1").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.ListXml(false, null, (id, "poppy:service_id=svc-1"))));

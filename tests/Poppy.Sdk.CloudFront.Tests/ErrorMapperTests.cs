@@ -114,7 +114,7 @@ public class ErrorMapperTests
         var mock = new CloudFrontMock();
         mock.Expect(HttpMethod.Post, "distribution?WithTags").Respond(_ => CloudFrontMock.Error(HttpStatusCode.Forbidden, "MissingAuthenticationToken", "Missing Authentication Token"));
 
-        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, Specs.Simple));
+        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, TestSpecs.Simple));
 
         Assert.Equal(CdnErrorCode.Unauthorized, ex.ErrorCode);
         Assert.Contains("CloudFrontCdnProvider.CreateHttpClient", ex.Message, StringComparison.Ordinal);

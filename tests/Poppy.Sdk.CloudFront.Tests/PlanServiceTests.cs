@@ -11,39 +11,39 @@ public class PlanServiceTests
     /// <summary>Each rule: the spec, the options change, the path of the problem, and its remedy.</summary>
     public static TheoryData<string, ServiceSpec, bool, string, string> Rules => new()
     {
-        { "alias without ACM certificate (HTTP)", Specs.Simple, false, "/domains/0/domain", "CloudFront:AcmCertificateArn" },
-        { "alias without ACM certificate (HTTPS custom)", Specs.Simple with { Domains = [new DomainSpec("www.example.com", DomainProtocol.Https, CertificateKind.Sni)] }, false, "/domains/0/domain", "CloudFront:AcmCertificateArn" },
+        { "alias without ACM certificate (HTTP)", TestSpecs.Simple, false, "/domains/0/domain", "CloudFront:AcmCertificateArn" },
+        { "alias without ACM certificate (HTTPS custom)", TestSpecs.Simple with { Domains = [new DomainSpec("www.example.com", DomainProtocol.Https, CertificateKind.Sni)] }, false, "/domains/0/domain", "CloudFront:AcmCertificateArn" },
         {
             "geography on a path",
-            Specs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] },
+            TestSpecs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] },
             true,
             "/restrictions/0/rules/0/request_url",
             CloudFrontTranslator.GeographyPathRemedy
         },
         {
             "origin request_url of 300 characters",
-            Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*"), new PathRule("long", TooLong)] }] },
+            TestSpecs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*"), new PathRule("long", TooLong)] }] },
             true,
             "/origins/0/rules/1/request_url",
             CloudFrontTranslator.PathPatternRemedy
         },
         {
             "caching request_url with '?'",
-            Specs.Simple with { Caching = [new CachingRule("default", 3600, new PathRule("all", "/*")), new CachingRule("search", 60, new PathRule("q", "/search?q=*"))] },
+            TestSpecs.Simple with { Caching = [new CachingRule("default", 3600, new PathRule("all", "/*")), new CachingRule("search", 60, new PathRule("q", "/search?q=*"))] },
             true,
             "/caching/1/rules/0/request_url",
             CloudFrontTranslator.PathPatternRemedy
         },
         {
             "second origin's request_url with a percent sign",
-            Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")] }, new OriginSpec("img.example.net") { Rules = [new PathRule("img", "/img/a%20b/*")] }] },
+            TestSpecs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")] }, new OriginSpec("img.example.net") { Rules = [new PathRule("img", "/img/a%20b/*")] }] },
             true,
             "/origins/1/rules/0/request_url",
             CloudFrontTranslator.PathPatternRemedy
         },
         {
             "IP address origin",
-            Specs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] },
+            TestSpecs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] },
             true,
             "/origins/0/origin",
             CloudFrontTranslator.DnsOriginRemedy
@@ -56,7 +56,7 @@ public class PlanServiceTests
     {
         var mock = new CloudFrontMock(o => o.AcmCertificateArn = withAcm ? o.AcmCertificateArn : null);
 
-        var plan = mock.Provider.PlanService(Specs.Normalize(spec));
+        var plan = mock.Provider.PlanService(TestSpecs.Normalize(spec));
 
         Assert.False(plan.IsValid, rule);
         var problem = Assert.Single(plan.Problems, p => p.Path == path);
@@ -84,13 +84,13 @@ public class PlanServiceTests
     [Fact]
     public void PlanService_EveryProblemAtOnce()
     {
-        var spec = Specs.Simple with
+        var spec = TestSpecs.Simple with
         {
             Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*"), new PathRule("long", TooLong), new PathRule("q", "/a?b")] }],
             Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))],
         };
 
-        var plan = new CloudFrontMock(o => o.AcmCertificateArn = null).Provider.PlanService(Specs.Normalize(spec));
+        var plan = new CloudFrontMock(o => o.AcmCertificateArn = null).Provider.PlanService(TestSpecs.Normalize(spec));
 
         Assert.Equal(
             ["/domains/0/domain", "/origins/0/rules/1/request_url", "/origins/0/rules/2/request_url", "/restrictions/0/rules/0/request_url"],
@@ -103,7 +103,7 @@ public class PlanServiceTests
     {
         var mock = new CloudFrontMock();
 
-        var plan = mock.Provider.PlanService(Specs.Normalize(Specs.Rich));
+        var plan = mock.Provider.PlanService(TestSpecs.Normalize(TestSpecs.Rich));
 
         Assert.True(plan.IsValid, string.Join("; ", plan.Problems));
         Assert.Equal(["DistributionConfig", "application/xml"], [plan.Documents[0].Name, plan.Documents[0].MediaType]);
@@ -120,7 +120,7 @@ public class PlanServiceTests
     [Fact]
     public void PlanService_WithoutRestrictionFunction_OneDocument()
     {
-        var plan = new CloudFrontMock().Provider.PlanService(Specs.Normalize(Specs.Simple));
+        var plan = new CloudFrontMock().Provider.PlanService(TestSpecs.Normalize(TestSpecs.Simple));
 
         Assert.True(plan.IsValid);
         Assert.Equal("DistributionConfig", Assert.Single(plan.Documents).Name);
@@ -130,17 +130,17 @@ public class PlanServiceTests
     [Fact]
     public void PlanService_SharedHttpsDomainOnly_NeedsNoCertificate()
     {
-        var spec = Specs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared)] };
+        var spec = TestSpecs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared)] };
 
-        Assert.True(new CloudFrontMock(o => o.AcmCertificateArn = null).Provider.PlanService(Specs.Normalize(spec)).IsValid);
+        Assert.True(new CloudFrontMock(o => o.AcmCertificateArn = null).Provider.PlanService(TestSpecs.Normalize(spec)).IsValid);
     }
 
     [Fact]
     public void PlanService_CapabilityProblem_NamesTheCapability()
     {
-        var spec = Specs.Simple with { LogDelivery = new LogDelivery { Enabled = true } };
+        var spec = TestSpecs.Simple with { LogDelivery = new LogDelivery { Enabled = true } };
 
-        var plan = new CloudFrontMock().Provider.PlanService(Specs.Normalize(spec));
+        var plan = new CloudFrontMock().Provider.PlanService(TestSpecs.Normalize(spec));
 
         var problem = Assert.Single(plan.Problems);
         Assert.Equal("/log_delivery/enabled", problem.Path);

@@ -14,7 +14,7 @@ public class PurgeTests
     public async Task Purge_PrefixesAreWildcards_BatchedBy15()
     {
         var mock = new CloudFrontMock();
-        var config = mock.ConfigXml(Specs.Simple);
+        var config = mock.ConfigXml(TestSpecs.Simple);
         var id = CloudFrontMock.DistributionId;
         var prefixes = Enumerable.Range(0, 20).Select(i => $"/p{i}/").ToArray();
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
@@ -40,7 +40,7 @@ public class PurgeTests
     public async Task Purge_TooManyInProgress_RateLimitedAtOnce_WithoutWaiting()
     {
         var mock = new CloudFrontMock();
-        var config = mock.ConfigXml(Specs.Simple);
+        var config = mock.ConfigXml(TestSpecs.Simple);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
         mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation")
@@ -60,7 +60,7 @@ public class PurgeTests
     public async Task Purge_SecondInvalidationRefused_SaysWhichWereAccepted_AndResubmissionReusesTheirReferences()
     {
         var mock = new CloudFrontMock();
-        var config = mock.ConfigXml(Specs.Simple);
+        var config = mock.ConfigXml(TestSpecs.Simple);
         var id = CloudFrontMock.DistributionId;
         var prefixes = Enumerable.Range(0, 20).Select(i => $"/p{i}/").ToArray();
         var request = PurgeRequest.ForPrefixes(prefixes) with { IdempotencyKey = "batch-7" };
@@ -92,7 +92,7 @@ public class PurgeTests
     public async Task Purge_IdempotencyKey_IsTheCallerReference()
     {
         var mock = new CloudFrontMock();
-        var config = mock.ConfigXml(Specs.Simple);
+        var config = mock.ConfigXml(TestSpecs.Simple);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
         mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => CallerReference(ReadBody(r)) == "purge-op-1:cloudfront:0" && ReadBody(r).Contains("<Path>/a.css</Path>", StringComparison.Ordinal))
@@ -117,7 +117,7 @@ public class PurgeTests
     public async Task Purge_Tags_SentAsHashPaths()
     {
         var mock = new CloudFrontMock(o => o.CacheTagHeaderName = "Cache-Tag");
-        var config = mock.ConfigXml(Specs.Simple);
+        var config = mock.ConfigXml(TestSpecs.Simple);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "A"));
         mock.Expect(HttpMethod.Post, $"distribution/{id}/invalidation").With(r => ReadBody(r).Contains("<Path>#product-1</Path>", StringComparison.Ordinal))

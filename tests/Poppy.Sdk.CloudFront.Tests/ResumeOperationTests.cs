@@ -14,7 +14,7 @@ public class ResumeOperationTests
     public async Task Resume_Delete_CarriesOn()
     {
         var mock = new CloudFrontMock();
-        var disabled = mock.ConfigXml(Specs.Simple, c => c.Enabled = false);
+        var disabled = mock.ConfigXml(TestSpecs.Simple, c => c.Enabled = false);
         var id = CloudFrontMock.DistributionId;
         mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(disabled, "Deployed"), etag: "C"));
         mock.Expect(HttpMethod.Delete, $"distribution/{id}").WithHeaders("If-Match", "C").Respond(HttpStatusCode.NoContent);
@@ -33,7 +33,7 @@ public class ResumeOperationTests
     {
         var mock = new CloudFrontMock();
         var id = CloudFrontMock.DistributionId;
-        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(mock.ConfigXml(Specs.Simple), "Deployed"), etag: "C"));
+        mock.Expect(HttpMethod.Get, $"distribution/{id}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(mock.ConfigXml(TestSpecs.Simple), "Deployed"), etag: "C"));
 
         var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.ResumeOperationAsync($"cloudfront:delete:{id}:someone-else"));
 
@@ -59,13 +59,13 @@ public class ResumeOperationTests
     public async Task SecondAccount_IdsCarryItsName_AndItRefusesTheOthersIds()
     {
         var eu = new CloudFrontMock(o => o.Name = "cloudfront-eu");
-        var config = eu.ConfigXml(Specs.Simple);
+        var config = eu.ConfigXml(TestSpecs.Simple);
         eu.Expect(HttpMethod.Post, "distribution?WithTags").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "InProgress"), HttpStatusCode.Created, "E1TAG"));
         eu.Expect(HttpMethod.Get, $"distribution/{CloudFrontMock.DistributionId}").Respond(_ => CloudFrontMock.Xml(CloudFrontMock.DistributionXml(config, "Deployed"), etag: "E1TAG"));
         // A resumed deployment knows no spec: the access URLs come from reading the service back.
         eu.Expect(HttpMethod.Get, "tagging?Resource=" + Uri.EscapeDataString(CloudFrontMock.Arn)).Respond(_ => CloudFrontMock.Xml(CloudFrontMock.TagsXml([])));
 
-        var created = await eu.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, Specs.Simple);
+        var created = await eu.Provider.CreateServiceAsync(CloudFrontMock.ServiceId, TestSpecs.Simple);
         var resumed = await eu.Provider.ResumeOperationAsync(created.Id);
 
         Assert.Equal("cloudfront-eu:create:" + CloudFrontMock.DistributionId, created.Id);

@@ -13,12 +13,12 @@ public class TranslatorTests
     }
 
     private static IReadOnlyList<ValidationProblem> Problems(ServiceSpec spec, Action<CloudFrontCdnProviderOptions>? configure = null) =>
-        new CloudFrontMock(configure).Translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(spec)).Problems;
+        new CloudFrontMock(configure).Translator.Plan(CloudFrontMock.ServiceId, TestSpecs.Normalize(spec)).Problems;
 
     [Fact]
     public void Rich_OriginsBehavioursAndTtls()
     {
-        var config = Build(Specs.Rich).Config;
+        var config = Build(TestSpecs.Rich).Config;
 
         Assert.Equal(["www.example.com", "static.example.com"], config.Aliases);
         Assert.Equal(["poppy-origin-0", "poppy-origin-1"], config.Origins.Select(o => o.Id));
@@ -42,7 +42,7 @@ public class TranslatorTests
     [Fact]
     public void Rich_GeographyIsNative_ReferrerAndIpGoToTheFunction()
     {
-        var plan = Build(Specs.Rich);
+        var plan = Build(TestSpecs.Rich);
 
         Assert.Equal("whitelist", plan.Config.GeoRestriction!.RestrictionType);
         Assert.Equal(["DE", "FR"], plan.Config.GeoRestriction.Locations);
@@ -57,7 +57,7 @@ public class TranslatorTests
     [Fact]
     public void Plan_ConfigCarriesNoAssociation_ResolveAddsItWithoutChangingThePlan()
     {
-        var (plan, problems) = new CloudFrontMock().Translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Rich));
+        var (plan, problems) = new CloudFrontMock().Translator.Plan(CloudFrontMock.ServiceId, TestSpecs.Normalize(TestSpecs.Rich));
         Assert.Empty(problems);
         var before = CloudFrontXml.DistributionConfig(plan.Config);
 
@@ -73,8 +73,8 @@ public class TranslatorTests
     public void Resolve_ArnMissingForAFunction_OrGivenWithoutOne_Throws()
     {
         var translator = new CloudFrontMock().Translator;
-        var rich = translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Rich)).Plan;
-        var simple = translator.Plan(CloudFrontMock.ServiceId, Specs.Normalize(Specs.Simple)).Plan;
+        var rich = translator.Plan(CloudFrontMock.ServiceId, TestSpecs.Normalize(TestSpecs.Rich)).Plan;
+        var simple = translator.Plan(CloudFrontMock.ServiceId, TestSpecs.Normalize(TestSpecs.Simple)).Plan;
 
         Assert.Throws<InvalidOperationException>(() => rich.Resolve(null));
         Assert.Throws<InvalidOperationException>(() => simple.Resolve("arn:aws:cloudfront::1:function/f"));
@@ -106,7 +106,7 @@ public class TranslatorTests
     public void Plan_RequestUrlsThatCannotBePathPatterns_EachReportedWhereItIs()
     {
         var tooLong = "/" + new string('a', 299);
-        var spec = Specs.Simple with
+        var spec = TestSpecs.Simple with
         {
             Origins =
             [
@@ -125,7 +125,7 @@ public class TranslatorTests
     [Fact]
     public void GeographyBlacklist_AndRegionsExpand()
     {
-        var spec = Specs.Simple with { Restrictions = [new Restriction("no", RestrictionAccess.Blacklist, RestrictionRule.ForGeography("Australia/NZ"))] };
+        var spec = TestSpecs.Simple with { Restrictions = [new Restriction("no", RestrictionAccess.Blacklist, RestrictionRule.ForGeography("Australia/NZ"))] };
         var geo = Build(spec).Config.GeoRestriction!;
         Assert.Equal("blacklist", geo.RestrictionType);
         Assert.Contains("AU", geo.Locations);
@@ -135,10 +135,10 @@ public class TranslatorTests
 
     public static TheoryData<string, ServiceSpec, string> Unmappable => new()
     {
-        { "per-path geography", Specs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] }, "/restrictions/0/rules/0/request_url" },
-        { "ip origin", Specs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] }, "/origins/0/origin" },
-        { "custom host header", Specs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")], HostHeaderType = HostHeaderType.Custom, HostHeaderValue = "x.example.com" }] }, "/origins/0/hostheadervalue" },
-        { "alias without ACM", Specs.Simple, "/domains/0/domain" },
+        { "per-path geography", TestSpecs.Simple with { Restrictions = [new Restriction("eu", RestrictionAccess.Whitelist, RestrictionRule.ForGeography("DE", "/eu/*"))] }, "/restrictions/0/rules/0/request_url" },
+        { "ip origin", TestSpecs.Simple with { Origins = [new OriginSpec("192.0.2.10") { Rules = [new PathRule("all", "/*")] }] }, "/origins/0/origin" },
+        { "custom host header", TestSpecs.Simple with { Origins = [new OriginSpec("origin.example.net") { Rules = [new PathRule("all", "/*")], HostHeaderType = HostHeaderType.Custom, HostHeaderValue = "x.example.com" }] }, "/origins/0/hostheadervalue" },
+        { "alias without ACM", TestSpecs.Simple, "/domains/0/domain" },
     };
 
     [Theory]
@@ -154,7 +154,7 @@ public class TranslatorTests
     public void HttpsWithAcmCertificate_SniOnly()
     {
         const string Arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
-        var spec = Specs.Simple with { Domains = [new DomainSpec("www.example.com", DomainProtocol.Https, CertificateKind.Custom)] };
+        var spec = TestSpecs.Simple with { Domains = [new DomainSpec("www.example.com", DomainProtocol.Https, CertificateKind.Custom)] };
         var config = Build(spec, o => o.AcmCertificateArn = Arn).Config;
         Assert.Equal((false, Arn, "sni-only", "TLSv1.2_2021"), (config.ViewerCertificate!.CloudFrontDefaultCertificate, config.ViewerCertificate.AcmCertificateArn, config.ViewerCertificate.SslSupportMethod, config.ViewerCertificate.MinimumProtocolVersion));
         Assert.Equal("redirect-to-https", config.DefaultCacheBehavior.ViewerProtocolPolicy);
@@ -163,7 +163,7 @@ public class TranslatorTests
     [Fact]
     public void SharedHttpsDomain_IsNotAnAlias()
     {
-        var spec = Specs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared), new DomainSpec("www.example.com")] };
+        var spec = TestSpecs.Simple with { Domains = [new DomainSpec("mysite", DomainProtocol.Https, CertificateKind.Shared), new DomainSpec("www.example.com")] };
         var config = Build(spec).Config;
         Assert.Equal(["www.example.com"], config.Aliases);
         var sharedOnly = Build(spec with { Domains = [spec.Domains[0]] }, o => o.AcmCertificateArn = null).Config;
@@ -173,12 +173,12 @@ public class TranslatorTests
 
     [Fact]
     public void CacheTagHeader_IsConfiguredWhenSet() =>
-        Assert.Equal("Cache-Tag", Build(Specs.Simple, o => o.CacheTagHeaderName = "Cache-Tag").Config.CacheTagHeaderName);
+        Assert.Equal("Cache-Tag", Build(TestSpecs.Simple, o => o.CacheTagHeaderName = "Cache-Tag").Config.CacheTagHeaderName);
 
     [Fact]
     public void Manifest_RoundTripsThroughTags()
     {
-        var spec = Specs.Normalize(Specs.Rich);
+        var spec = TestSpecs.Normalize(TestSpecs.Rich);
         var tags = CloudFrontTranslator.Tags("svc-1", spec);
 
         Assert.Equal(new KeyValuePair<string, string>("poppy:service-id", "svc-1"), tags[0]);
@@ -191,7 +191,7 @@ public class TranslatorTests
     public void Read_DeployedAsConfigured_ReturnsTheManifest()
     {
         var mock = new CloudFrontMock();
-        var spec = Specs.Normalize(Specs.Rich);
+        var spec = TestSpecs.Normalize(TestSpecs.Rich);
         var (plan, config) = mock.Resolved(spec, "svc-1");
         var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };
 
@@ -205,7 +205,7 @@ public class TranslatorTests
     public void Read_ChangedOutsidePoppy_ReconstructsAndReportsDrift()
     {
         var mock = new CloudFrontMock();
-        var spec = Specs.Normalize(Specs.Rich);
+        var spec = TestSpecs.Normalize(TestSpecs.Rich);
         var (plan, config) = mock.Resolved(spec, "svc-1");
         config.Aliases.Add("extra.example.com");
         var distribution = new Distribution { Id = "E1", Status = "Deployed", DomainName = "d1.cloudfront.net", Config = config };

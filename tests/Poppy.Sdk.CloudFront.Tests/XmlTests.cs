@@ -9,7 +9,7 @@ public class XmlTests
     [Fact]
     public void DistributionConfig_SimpleSpec_ExactXmlInModelOrder()
     {
-        var xml = new CloudFrontMock().ConfigXml(Specs.Simple);
+        var xml = new CloudFrontMock().ConfigXml(TestSpecs.Simple);
 
         const string Behavior = "<TargetOriginId>poppy-origin-0</TargetOriginId>"
             + "<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners><TrustedKeyGroups><Enabled>false</Enabled><Quantity>0</Quantity></TrustedKeyGroups>"
@@ -43,7 +43,7 @@ public class XmlTests
     [Fact]
     public void DistributionConfig_RoundTripsAndKeepsUnmanagedMembersInOrder()
     {
-        var xml = new CloudFrontMock().ConfigXml(Specs.Rich).Replace(
+        var xml = new CloudFrontMock().ConfigXml(TestSpecs.Rich).Replace(
             "<Comment>",
             "<CustomErrorResponses><Quantity>1</Quantity><Items><CustomErrorResponse><ErrorCode>404</ErrorCode></CustomErrorResponse></Items></CustomErrorResponses><Comment>",
             StringComparison.Ordinal).Replace("</Restrictions>", "</Restrictions><WebACLId>acl-1</WebACLId><HttpVersion>http2</HttpVersion>", StringComparison.Ordinal);

@@ -6,11 +6,6 @@ using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.Fastly.Internal;
 
-/// <summary>A plan and, when it is valid, the objects it was made from (what create and update deploy).</summary>
-/// <param name="Plan">The public plan.</param>
-/// <param name="Config">The Fastly objects; null when the plan is invalid.</param>
-internal sealed record FastlyPlan(ProviderPlan Plan, FastlyConfig? Config);
-
 /// <summary>
 /// The offline plan (no I/O): the capability check and <see cref="FastlyTranslator.Translate"/>, once. Its objects are
 /// shown as <c>application/json</c> documents, one per Fastly object type, with the field names of Fastly's API.
@@ -34,6 +29,16 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         }
 
         return new FastlyPlan(ProviderPlan.Valid(providerName, Summary(config), Documents(config)), config);
+    }
+
+    /// <summary>Validates and plans — everything that can fail before a vendor call; the plan's objects are what gets deployed.</summary>
+    /// <exception cref="CdnValidationException">The spec is invalid, or Fastly cannot honour it.</exception>
+    public (ServiceSpec Normalized, FastlyConfig Desired) Prepare(ServiceSpec spec, ValidationMode mode)
+    {
+        var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
+        var plan = Plan(normalized);
+        plan.Plan.EnsureValid();
+        return (normalized, plan.Config!);
     }
 
     /// <summary>Which capability a capability problem at <paramref name="path"/> runs into (what to change is the flavor or the spec).</summary>

@@ -12,7 +12,7 @@ public sealed class CloudFrontDeleteStateMachineTests : CloudFrontEmulatorTestBa
     [Fact]
     public async Task Poll_WhileTheDisabledDistributionDeploys_MakesNoWrite()
     {
-        var created = await CreateDeployedAsync("del-1", Specs.Simple);
+        var created = await CreateDeployedAsync("del-1", TestSpecs.Simple);
         var delete = await Provider.DeleteServiceAsync(new ServiceReference("del-1", created.VendorServiceId));
         Assert.Equal(1, Emulator.CloudFront.Calls.Count("PUT", "/config"));
         Emulator.CloudFront.Calls.Clear();
@@ -40,7 +40,7 @@ public sealed class CloudFrontDeleteStateMachineTests : CloudFrontEmulatorTestBa
     [MemberData(nameof(States))]
     public async Task Resume_FromEachState_Finishes(string state)
     {
-        var created = await CreateDeployedAsync("del-2", Specs.Rich);
+        var created = await CreateDeployedAsync("del-2", TestSpecs.Rich);
         var reference = new ServiceReference("del-2", created.VendorServiceId);
         var id = $"cloudfront:delete:{created.VendorServiceId}:del-2";
         if (state != "Enabled")
@@ -79,7 +79,7 @@ public sealed class CloudFrontDeleteStateMachineTests : CloudFrontEmulatorTestBa
     [Fact]
     public async Task Transition_Repeated_IsHarmless()
     {
-        var created = await CreateDeployedAsync("del-3", Specs.Rich);
+        var created = await CreateDeployedAsync("del-3", TestSpecs.Rich);
         var distributionId = created.VendorServiceId!;
         var operation = NewOperation(distributionId, "del-3");
 
@@ -116,12 +116,12 @@ public sealed class CloudFrontDeleteStateMachineTests : CloudFrontEmulatorTestBa
     [Fact]
     public async Task Delete_AfterAnotherProcessChangedTheDistribution_RedecidesFromAFreshRead()
     {
-        var created = await CreateDeployedAsync("del-4", Specs.Simple);
+        var created = await CreateDeployedAsync("del-4", TestSpecs.Simple);
         var operation = NewOperation(created.VendorServiceId!, "del-4");
         var stale = await operation.ObserveAsync(CancellationToken.None);
 
         // Someone else updates the distribution between our observation and our transition; the transition re-reads the config for its ETag.
-        await NewProvider().UpdateServiceAsync(new ServiceReference("del-4", created.VendorServiceId), Specs.Normalize(Specs.Simple) with { Name = "renamed" });
+        await NewProvider().UpdateServiceAsync(new ServiceReference("del-4", created.VendorServiceId), TestSpecs.Normalize(TestSpecs.Simple) with { Name = "renamed" });
         Assert.True(await operation.TransitionAsync(stale, CancellationToken.None));
 
         await CompleteAsync(operation);

@@ -10,7 +10,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task RichSpec_RoundTripsWithItsFunction_AndTheFunctionGoesWithTheRestrictions()
     {
-        var spec = Specs.Normalize(Specs.Rich);
+        var spec = TestSpecs.Normalize(TestSpecs.Rich);
 
         var create = await Provider.CreateServiceAsync("rich-1", spec);
         Assert.Equal(ProviderStatus.CreateInProgress, (await Provider.GetServiceAsync(new ServiceReference("rich-1")))!.Details.Status);
@@ -40,7 +40,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task UpdatedByAnotherProcess_ReadBackShowsTheCurrentSpec()
     {
-        var spec = Specs.Normalize(Specs.Simple);
+        var spec = TestSpecs.Normalize(TestSpecs.Simple);
         var create = await Provider.CreateServiceAsync("drift-1", spec);
         await CompleteAsync(create);
 
@@ -58,7 +58,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task Purge_MoreWildcardsThanFitInFlight_RefusedUntilRoom_ResubmittedBatchInvalidatesEachPathOnce()
     {
-        var created = await CreateDeployedAsync("purge-1", Specs.Simple);
+        var created = await CreateDeployedAsync("purge-1", TestSpecs.Simple);
         var target = new ServiceReference("purge-1", created.VendorServiceId);
         var prefixes = Enumerable.Range(0, 20).Select(i => $"/section-{i}/").ToArray();
         var request = PurgeRequest.ForPrefixes(prefixes) with { IdempotencyKey = "op-1:batch-0" };
@@ -85,7 +85,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task Purge_InFlightLimitFull_RateLimitedWithoutSubmitting()
     {
-        var created = await CreateDeployedAsync("purge-3", Specs.Simple);
+        var created = await CreateDeployedAsync("purge-3", TestSpecs.Simple);
         var target = new ServiceReference("purge-3", created.VendorServiceId);
         await Provider.PurgeAsync(target, PurgeRequest.ForPrefixes(Enumerable.Range(0, 15).Select(i => $"/full-{i}/").ToArray()));
         Emulator.CloudFront.Calls.Clear();
@@ -100,7 +100,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task Purge_SameIdempotencyKeyInALaterMinute_ReturnsTheSameInvalidation()
     {
-        var created = await CreateDeployedAsync("purge-4", Specs.Simple);
+        var created = await CreateDeployedAsync("purge-4", TestSpecs.Simple);
         var target = new ServiceReference("purge-4", created.VendorServiceId);
         var request = PurgeRequest.ForUrls("/a.css") with { IdempotencyKey = "op-9:batch-3" };
 
@@ -115,7 +115,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task Get_ConfigEditedOutsidePoppy_ReportsDrift()
     {
-        var created = await CreateDeployedAsync("drift-2", Specs.Simple);
+        var created = await CreateDeployedAsync("drift-2", TestSpecs.Simple);
         var reference = new ServiceReference("drift-2", created.VendorServiceId);
         Assert.Empty((await Provider.GetServiceAsync(reference))!.Drift);
 
@@ -152,7 +152,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     [Fact]
     public async Task Purge_RetriedWithinTheMinute_DoesNotInvalidateTwice()
     {
-        var create = await Provider.CreateServiceAsync("purge-2", Specs.Normalize(Specs.Simple));
+        var create = await Provider.CreateServiceAsync("purge-2", TestSpecs.Normalize(TestSpecs.Simple));
         await CompleteAsync(create);
         var target = new ServiceReference("purge-2", create.Value.VendorServiceId);
 

@@ -64,7 +64,7 @@ public abstract class CloudFrontEmulatorTestBase : IAsyncLifetime
     /// <summary>Creates a service and waits until it is deployed.</summary>
     protected async Task<ProviderServiceDetails> CreateDeployedAsync(string serviceId, Poppy.Sdk.Models.ServiceSpec spec)
     {
-        var create = await Provider.CreateServiceAsync(serviceId, Specs.Normalize(spec));
+        var create = await Provider.CreateServiceAsync(serviceId, TestSpecs.Normalize(spec));
         await CompleteAsync(create);
         return create.Value;
     }

@@ -3,7 +3,7 @@ using Poppy.Sdk.Validation;
 
 namespace Poppy.Sdk.CloudFront.Tests;
 
-internal static class Specs
+internal static class TestSpecs
 {
     public static ServiceSpec Normalize(ServiceSpec spec) => ServiceSpecValidator.Validate(spec, ValidationMode.Create).GetNormalizedOrThrow();
 

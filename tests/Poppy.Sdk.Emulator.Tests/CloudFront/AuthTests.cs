@@ -2,8 +2,8 @@ using System.Net;
 
 namespace Poppy.Sdk.Emulator.Tests.CloudFront;
 
-/// <summary>Every request to the emulated CloudFront must carry a valid AWS Signature Version 4.</summary>
-public sealed class SigV4Tests : CloudFrontTestBase
+/// <summary>The access check (CloudFrontAuth): every request to the emulated CloudFront must carry a valid AWS Signature Version 4.</summary>
+public sealed class AuthTests : CloudFrontTestBase
 {
     [Fact]
     public async Task CorrectlySignedRequest_IsAnswered()
@@ -223,7 +223,7 @@ public sealed class SigV4Tests : CloudFrontTestBase
 }
 
 /// <summary>An emulator configured with temporary credentials (a session token).</summary>
-public sealed class SigV4SessionTokenTests : CloudFrontTestBase
+public sealed class AuthSessionTokenTests : CloudFrontTestBase
 {
     protected override void Configure(CdnEmulatorOptions options) => options.CloudFront.SessionToken = "the-session-token";
 
