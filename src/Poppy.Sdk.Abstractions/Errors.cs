@@ -108,6 +108,15 @@ public abstract class CdnException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The Poppy service the failed call was about, when there is one: set by the composite client on every exception
+    /// from a service operation, so a caller who let the SDK generate the id can still retry or delete the service.
+    /// </summary>
+    public string? ServiceId { get; set; }
+
+    /// <summary>The id of the operation that failed, when one exists (resume it, or look it up), set by the composite client.</summary>
+    public string? OperationId { get; set; }
 }
 
 /// <summary>A vendor API call failed.</summary>

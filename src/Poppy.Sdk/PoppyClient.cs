@@ -19,7 +19,7 @@ namespace Poppy.Sdk;
 /// runs purges as operations that split, pace and queue vendor batches, and wraps each provider in one resilience
 /// and telemetry layer (circuit breaker, timeout, tracing) that every call, poll, resume and listing passes.
 /// </summary>
-public class PoppyClient : IDisposable
+public partial class PoppyClient : IDisposable
 {
     private const int KeptPurgeJobs = 1024;
     private readonly Dictionary<string, ResilientCdnProvider> _providers = new(StringComparer.Ordinal);
@@ -147,11 +147,18 @@ public class PoppyClient : IDisposable
     public virtual async Task<ServiceOperation> CreateServiceAsync(ServiceSpec spec, string? serviceId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var normalized = Validate(spec, ValidationMode.Create).GetNormalizedOrThrow();
         serviceId ??= Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("D");
         ValidateServiceId(serviceId);
-        await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
-        return await ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var normalized = Validate(spec, ValidationMode.Create).GetNormalizedOrThrow();
+            await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
+            return await ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Create))
+        {
+            throw; // not reached: the filter only tags the exception with the service and operation
+        }
     }
 
     /// <summary>
@@ -169,14 +176,21 @@ public class PoppyClient : IDisposable
     public virtual async Task<ServiceOperation> UpdateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var existing = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-        var result = Validate(spec, ValidationMode.Update);
-        if (result.IsValid && result.Normalized!.FlavorId != existing.Spec.FlavorId)
+        try
         {
-            throw new CdnValidationException([new ValidationProblem("/flavor_id", $"The flavor of an existing service cannot change (it is '{existing.Spec.FlavorId}'); delete the service and create it on the new flavor.")]);
-        }
+            var existing = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
+            var result = Validate(spec, ValidationMode.Update);
+            if (result.IsValid && result.Normalized!.FlavorId != existing.Spec.FlavorId)
+            {
+                throw new CdnValidationException([new ValidationProblem("/flavor_id", $"The flavor of an existing service cannot change (it is '{existing.Spec.FlavorId}'); delete the service and create it on the new flavor.")]);
+            }
 
-        return await ConvergeAsync(serviceId, result.GetNormalizedOrThrow(), OperationKind.Update, cancellationToken).ConfigureAwait(false);
+            return await ConvergeAsync(serviceId, result.GetNormalizedOrThrow(), OperationKind.Update, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Update))
+        {
+            throw; // not reached: the filter only tags the exception
+        }
     }
 
     /// <summary>
@@ -244,132 +258,6 @@ public class PoppyClient : IDisposable
     public virtual IAsyncEnumerable<CdnService> ListServicesAsync(CancellationToken cancellationToken = default) =>
         _coordinator.Catalog.ListAsync(cancellationToken);
 
-    /// <summary>
-    /// Starts a purge of a service on the providers holding it (or those named in <paramref name="options"/>): the
-    /// request is split into each vendor's batches, paced by the vendor account's budget and queued for as long as
-    /// the vendor's in-flight limits require. The first due batches are submitted before this returns; the rest go
-    /// as the operation is polled or waited on. A kind a provider lacks is reported as unsupported for that provider.
-    /// </summary>
-    /// <param name="serviceId">The Poppy service id.</param>
-    /// <param name="request">What to purge.</param>
-    /// <param name="options">Which providers, and whether to wait for the vendors to finish; defaults when null.</param>
-    /// <param name="cancellationToken">Cancels the start (batches already accepted stay accepted).</param>
-    /// <returns>The purge operation.</returns>
-    /// <exception cref="CdnValidationException">The request is malformed, or names a provider that does not hold the service.</exception>
-    /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or no provider holds it yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
-    public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var problems = request.Validate();
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(problems);
-        }
-
-        var service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-        var queues = Queues(service, request, options?.Providers, Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N"), out var purgeId);
-        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, serviceId + ":" + purgeId).ToString(), serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
-        Remember(job);
-        var operation = new PurgeOperation(job, _timeProvider);
-        await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
-        if (operation.HasCompleted)
-        {
-            LogPurged(job);
-        }
-
-        return operation;
-    }
-
-    /// <summary>Purges a service and waits until every batch is accepted (or failed for good): <see cref="StartPurgeAsync"/>, then wait.</summary>
-    /// <param name="serviceId">The Poppy service id.</param>
-    /// <param name="request">What to purge.</param>
-    /// <param name="cancellationToken">Cancels the wait (batches already accepted stay accepted).</param>
-    /// <returns>The per-provider report.</returns>
-    /// <exception cref="CdnValidationException">The request itself is malformed.</exception>
-    /// <exception cref="CdnRequestFailedException">The service is not in the catalog, or no provider holds it yet.</exception>
-    public virtual async Task<PurgeReport> PurgeAsync(string serviceId, PurgeRequest request, CancellationToken cancellationToken = default)
-    {
-        var operation = await StartPurgeAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
-        if (operation.HasCompleted)
-        {
-            return operation.Value;
-        }
-
-        var report = await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
-        LogPurged(_purgeJobs.TryGetValue(operation.Id, out var job) ? job : null);
-        return report;
-    }
-
-    /// <summary>Follows a purge started by this client from its id (for example one whose id was handed to another request).</summary>
-    /// <param name="operationId">The purge operation's <see cref="CdnOperation.Id"/>.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>An operation over the same purge: polling either one moves it on, and no batch is sent twice.</returns>
-    /// <exception cref="ArgumentException">The id is not a purge of this client (purges are kept in memory; durable journals come with the durable catalogs).</exception>
-    public virtual Task<PurgeOperation> ResumePurgeAsync(string operationId, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (!OperationId.TryParse(operationId, out var id) || id.Provider != ServiceOperation.IdProvider || id.Kind != OperationKind.Purge || !_purgeJobs.TryGetValue(operationId, out var job))
-        {
-            throw new ArgumentException($"'{operationId}' is not a purge this client started (poppy:purge:<service id>:<purge id>).", nameof(operationId));
-        }
-
-        return Task.FromResult(new PurgeOperation(job, _timeProvider));
-    }
-
-    /// <summary>
-    /// Rebuilds the catalog from the vendors: lists every provider's Poppy-stamped services (each page through the
-    /// provider's resilience layer) and records them, merging with what the catalog already holds.
-    /// </summary>
-    /// <param name="cancellationToken">Cancels the rebuild.</param>
-    /// <returns>How many services were found, and the providers that could not be listed.</returns>
-    public virtual async Task<CatalogRebuildReport> RebuildCatalogAsync(CancellationToken cancellationToken = default)
-    {
-        var found = new Dictionary<string, (ServiceSpec Spec, List<ProviderServiceDetails> Details)>(StringComparer.Ordinal);
-        var failures = new List<ProviderAttempt>();
-        foreach (var layer in _providers.Values)
-        {
-            try
-            {
-                await foreach (var service in layer.ListServicesAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var id = service.Details.ServiceId;
-                    if (!found.TryGetValue(id, out var entry))
-                    {
-                        entry = (service.Spec, []);
-                        found[id] = entry;
-                    }
-
-                    entry.Details.Add(service.Details);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                failures.Add(new ProviderAttempt(layer.Name, ex));
-            }
-        }
-
-        foreach (var (id, (spec, details)) in found)
-        {
-            await _coordinator.Writer.UpdateAsync(
-                id,
-                existing =>
-                {
-                    var merged = existing ?? new CdnService { ServiceId = id, Spec = spec };
-                    foreach (var d in details)
-                    {
-                        merged = CatalogWriter.WithProvider(merged, d);
-                    }
-
-                    var order = _coordinator.FlavorOrder(merged);
-                    return merged with { Providers = merged.Providers.OrderBy(p => order.Contains(p.Provider) ? order.ToList().IndexOf(p.Provider) : int.MaxValue).ToList() };
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        Log.CatalogRebuilt(_logger, found.Count);
-        return new CatalogRebuildReport(found.Count, failures);
-    }
-
     /// <summary>Resumes a service operation from its id (after a restart, with a durable catalog); each provider's operation is resumed through its resilience layer.</summary>
     /// <param name="operationId">The <see cref="CdnOperation.Id"/> of a <see cref="ServiceOperation"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -429,6 +317,18 @@ public class PoppyClient : IDisposable
         }
     }
 
+    /// <summary>Tags an exception with the service and operation it came from (an exception filter: returns false, so the stack is kept).</summary>
+    private static bool Tag(CdnException exception, string serviceId, OperationKind? kind)
+    {
+        exception.ServiceId ??= serviceId;
+        if (kind is { } k)
+        {
+            exception.OperationId ??= new OperationId(ServiceOperation.IdProvider, k, serviceId).ToString();
+        }
+
+        return false;
+    }
+
     private static void ValidateServiceId(string serviceId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
@@ -469,72 +369,4 @@ public class PoppyClient : IDisposable
         return new ServiceOperation(_coordinator, serviceId, kind, runs);
     }
 
-    private List<ProviderPurgeQueue> Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
-    {
-        id = purgeId;
-        var holders = new List<ProviderServiceDetails>(service.Providers.Count);
-        foreach (var p in service.Providers)
-        {
-            if (p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider)))
-            {
-                holders.Add(p);
-            }
-        }
-
-        if (only is not null && only.FirstOrDefault(name => holders.All(h => h.Provider != name)) is { } missing)
-        {
-            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")]);
-        }
-
-        if (holders.Count == 0)
-        {
-            throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
-        }
-
-        var queues = new List<ProviderPurgeQueue>(holders.Count);
-        foreach (var holder in holders)
-        {
-            var layer = _coordinator.Provider(holder.Provider);
-            var unsupported = CapabilityChecker.CheckPurge(request, layer.Capabilities, layer.Name);
-            if (unsupported.Count > 0)
-            {
-                Log.PurgeUnsupported(_logger, layer.Name, service.ServiceId, unsupported[0].Message);
-                queues.Add(new ProviderPurgeQueue(layer.Name, unsupported));
-                continue;
-            }
-
-            var batches = PurgeBatcher.Split(request, layer.Capabilities.MaxPurgeBatchSize);
-            queues.Add(new ProviderPurgeQueue(layer, new ServiceReference(service.ServiceId, holder.VendorServiceId), batches, purgeId + "-" + layer.Name + "-", _options.PurgeConcurrencyPerProvider, _logger));
-        }
-
-        return queues;
-    }
-
-    private void Remember(PurgeJob job)
-    {
-        _purgeJobs[job.Id] = job;
-        _purgeJobOrder.Enqueue(job.Id);
-        while (_purgeJobOrder.Count > KeptPurgeJobs && _purgeJobOrder.TryDequeue(out var old))
-        {
-            _purgeJobs.TryRemove(old, out _);
-        }
-    }
-
-    private void LogPurged(PurgeJob? job)
-    {
-        if (job is null)
-        {
-            return;
-        }
-
-        foreach (var p in job.Progress)
-        {
-            Log.PurgeCompleted(_logger, job.ServiceId, p.Provider, p.TotalBatches, p.FailedBatches);
-        }
-    }
 }
-
-/// <summary>The outcome of <see cref="PoppyClient.RebuildCatalogAsync"/>.</summary>
-/// <param name="ServiceCount">Services found and recorded.</param>
-/// <param name="Failures">Providers that could not be listed (their services may be missing).</param>
-public sealed record CatalogRebuildReport(int ServiceCount, IReadOnlyList<ProviderAttempt> Failures);

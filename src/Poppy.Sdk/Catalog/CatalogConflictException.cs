@@ -15,9 +15,6 @@ public class CatalogConflictException : CdnException
         ActualVersion = actualVersion;
     }
 
-    /// <summary>The service.</summary>
-    public string ServiceId { get; }
-
     /// <summary>The version the writer read.</summary>
     public long ExpectedVersion { get; }
 

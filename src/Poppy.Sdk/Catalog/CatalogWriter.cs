@@ -54,9 +54,26 @@ internal sealed class CatalogWriter(IServiceCatalog catalog, ILogger logger)
         }
     }
 
-    /// <summary>Records one provider's details on the service (replacing its earlier record), keeping flavor order.</summary>
+    /// <summary>
+    /// Records one provider's details on the service (replacing its earlier record), keeping flavor order. A record of
+    /// live work (not failed) means the provider holds the service on purpose: a pending clean-up there is void.
+    /// </summary>
     public Task<CdnService?> RecordAsync(string serviceId, ProviderServiceDetails details, Func<CdnService, IReadOnlyList<string>> flavorOrder, CancellationToken cancellationToken) =>
-        UpdateAsync(serviceId, s => s is null ? null : InOrder(WithProvider(s, details), flavorOrder(s)), cancellationToken);
+        UpdateAsync(
+            serviceId,
+            s =>
+            {
+                if (s is null)
+                {
+                    return null;
+                }
+
+                var recorded = InOrder(WithProvider(s, details), flavorOrder(s));
+                return details.Status != ProviderStatus.Failed && recorded.PendingCleanup.Contains(details.Provider)
+                    ? recorded with { PendingCleanup = recorded.PendingCleanup.Where(p => p != details.Provider).ToList() }
+                    : recorded;
+            },
+            cancellationToken);
 
     /// <summary>Removes one provider's record (the vendor confirmed the resource is gone).</summary>
     public Task<CdnService?> RemoveProviderAsync(string serviceId, string provider, CancellationToken cancellationToken) =>

@@ -181,6 +181,46 @@ internal sealed class ServiceCoordinator(
         }
     }
 
+    /// <summary>One more try at a pending clean-up: look up, delete, and drop the entry once the vendor confirms nothing is left.</summary>
+    /// <returns>Whether it is confirmed gone, or the error that kept it pending.</returns>
+    public async Task<(bool Done, Exception? Error)> RetryCleanupAsync(ResilientCdnProvider layer, string serviceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var service = await writer.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false);
+            if (service?.Providers.Any(p => p.Provider == layer.Name && (p.VendorServiceId is not null || p.Status != ProviderStatus.Failed)) == true)
+            {
+                // The service was placed there again since: its stamped resource is the live one, not an orphan.
+                await writer.UpdateAsync(serviceId, s => s is null || !s.PendingCleanup.Contains(layer.Name) ? s : s with { PendingCleanup = s.PendingCleanup.Where(p => p != layer.Name).ToList() }, cancellationToken).ConfigureAwait(false);
+                return (true, null);
+            }
+
+            var found = await layer.GetServiceAsync(new ServiceReference(serviceId), cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                var op = await layer.DeleteServiceAsync(new ServiceReference(serviceId, found.Details.VendorServiceId), cancellationToken).ConfigureAwait(false);
+                if (!op.HasCompleted && !await op.UpdateStatusAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return (false, null);
+                }
+
+                if (op.Error is { } error)
+                {
+                    return (false, error);
+                }
+
+                Log.HalfCreatedRemoved(logger, serviceId, layer.Name);
+            }
+
+            await writer.RemoveProviderAsync(serviceId, layer.Name, cancellationToken).ConfigureAwait(false);
+            return (true, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return (false, ex);
+        }
+    }
+
     public Task RecordAsync(string serviceId, ProviderServiceDetails details, CancellationToken cancellationToken) =>
         writer.RecordAsync(serviceId, details, FlavorOrder, cancellationToken);
 

@@ -120,7 +120,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
                 return OperationState<CdnService?>.Success(null, "deleted");
             }
 
-            return OperationState<CdnService?>.Failure(new CdnAllProvidersFailedException("delete", failures));
+            return Failed(new CdnAllProvidersFailedException("delete", failures));
         }
 
         if (work > 0 && failures.Count == work)
@@ -129,13 +129,25 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
             if (single?.Failover is { } failover)
             {
                 var attempts = failover.Attempts.Concat(failures).DistinctBy(a => a.Exception).ToList();
-                return OperationState<CdnService?>.Failure(ResilientCdnProvider.IsTransient(single.Error!) ? new CdnAllProvidersFailedException(OperationId.KindText(Kind), attempts) : single.Error!);
+                return Failed(ResilientCdnProvider.IsTransient(single.Error!) ? new CdnAllProvidersFailedException(OperationId.KindText(Kind), attempts) : single.Error!);
             }
 
-            return OperationState<CdnService?>.Failure(new CdnAllProvidersFailedException(OperationId.KindText(Kind), failures));
+            return Failed(new CdnAllProvidersFailedException(OperationId.KindText(Kind), failures));
         }
 
         return OperationState<CdnService?>.Success(await host.Catalog.GetAsync(ServiceId, cancellationToken).ConfigureAwait(false), "completed");
+    }
+
+    /// <summary>The operation's failure, tagged with the service and this operation's id.</summary>
+    private OperationState<CdnService?> Failed(Exception error)
+    {
+        if (error is CdnException cdn)
+        {
+            cdn.ServiceId ??= ServiceId;
+            cdn.OperationId ??= Id;
+        }
+
+        return OperationState<CdnService?>.Failure(error);
     }
 
     private async Task<IReadOnlyList<ProviderRun>> PollRunAsync(IServiceOperationHost host, ProviderRun run, CancellationToken cancellationToken)

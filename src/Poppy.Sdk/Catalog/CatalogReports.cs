@@ -1,0 +1,29 @@
+namespace Poppy.Sdk;
+
+/// <summary>A provider that may still hold a half-created resource of a service.</summary>
+/// <param name="ServiceId">The Poppy service id.</param>
+/// <param name="Provider">The provider's name.</param>
+public sealed record PendingCleanup(string ServiceId, string Provider);
+
+/// <summary>A clean-up that could not be carried out.</summary>
+/// <param name="Cleanup">Which one.</param>
+/// <param name="Error">Why.</param>
+public sealed record FailedCleanup(PendingCleanup Cleanup, ProviderError Error);
+
+/// <summary>The outcome of <see cref="PoppyClient.RetryPendingCleanupsAsync"/>.</summary>
+/// <param name="Removed">Confirmed gone at the vendor, and dropped from the catalog.</param>
+/// <param name="InProgress">The vendor is removing them; still pending until it confirms.</param>
+/// <param name="Failed">Still pending: the provider could not be reached or refused.</param>
+public sealed record CleanupReport(IReadOnlyList<PendingCleanup> Removed, IReadOnlyList<PendingCleanup> InProgress, IReadOnlyList<FailedCleanup> Failed)
+{
+    /// <summary>Whether nothing is pending any more.</summary>
+    public bool IsComplete => InProgress.Count == 0 && Failed.Count == 0;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Removed.Count} removed, {InProgress.Count} in progress, {Failed.Count} failed";
+}
+
+/// <summary>The outcome of <see cref="PoppyClient.RebuildCatalogAsync"/>.</summary>
+/// <param name="ServiceCount">Services found and recorded.</param>
+/// <param name="Failures">Providers that could not be listed (their services may be missing).</param>
+public sealed record CatalogRebuildReport(int ServiceCount, IReadOnlyList<ProviderAttempt> Failures);

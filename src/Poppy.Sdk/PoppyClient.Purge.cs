@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Poppy.Sdk.Catalog;
+using Poppy.Sdk.Internal;
+using Poppy.Sdk.Models;
+using Poppy.Sdk.Operations;
+using Poppy.Sdk.Placement;
+using Poppy.Sdk.Purge;
+using Poppy.Sdk.Resilience;
+using Poppy.Sdk.Validation;
+
+namespace Poppy.Sdk;
+
+/// <content>Purges: operations that split, pace and queue vendor batches; retries of what failed; resuming by id.</content>
+public partial class PoppyClient
+{
+    /// <summary>
+    /// Starts a purge of a service on the providers holding it (or those named in <paramref name="options"/>): the
+    /// request is split into each vendor's batches, paced by the vendor account's budget and queued for as long as
+    /// the vendor's in-flight limits require. The first due batches are submitted before this returns; the rest go
+    /// as the operation is polled or waited on. A kind a provider lacks is reported as unsupported for that provider.
+    /// </summary>
+    /// <param name="serviceId">The Poppy service id.</param>
+    /// <param name="request">What to purge.</param>
+    /// <param name="options">Which providers, and whether to wait for the vendors to finish; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the start (batches already accepted stay accepted).</param>
+    /// <returns>The purge operation.</returns>
+    /// <exception cref="CdnValidationException">The request is malformed, or names a provider that does not hold the service.</exception>
+    /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or no provider holds it yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
+    public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = request.Validate();
+        if (problems.Count > 0)
+        {
+            throw new CdnValidationException(problems);
+        }
+
+        CdnService service;
+        List<ProviderPurgeQueue> queues;
+        string purgeId;
+        try
+        {
+            service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
+            queues = Queues(service, request, options?.Providers, Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N"), out purgeId);
+        }
+        catch (CdnException ex) when (Tag(ex, serviceId, null))
+        {
+            throw; // not reached: the filter only tags the exception
+        }
+
+        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, serviceId + ":" + purgeId).ToString(), serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
+        Remember(job);
+        var operation = new PurgeOperation(job, _timeProvider);
+        await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
+        if (operation.HasCompleted)
+        {
+            LogPurged(job);
+        }
+
+        return operation;
+    }
+
+    /// <summary>Purges a service and waits until every batch is accepted (or failed for good): <see cref="StartPurgeAsync"/>, then wait.</summary>
+    /// <param name="serviceId">The Poppy service id.</param>
+    /// <param name="request">What to purge.</param>
+    /// <param name="cancellationToken">Cancels the wait (batches already accepted stay accepted).</param>
+    /// <returns>The per-provider report.</returns>
+    /// <exception cref="CdnValidationException">The request itself is malformed.</exception>
+    /// <exception cref="CdnRequestFailedException">The service is not in the catalog, or no provider holds it yet.</exception>
+    public virtual async Task<PurgeReport> PurgeAsync(string serviceId, PurgeRequest request, CancellationToken cancellationToken = default)
+    {
+        var operation = await StartPurgeAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
+        if (operation.HasCompleted)
+        {
+            return operation.Value;
+        }
+
+        var report = await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
+        LogPurged(_purgeJobs.TryGetValue(operation.Id, out var job) ? job : null);
+        return report;
+    }
+
+    /// <summary>
+    /// Retries exactly what failed in a purge: the items of each failed batch, on the provider where it failed — providers
+    /// that accepted everything are not purged again.
+    /// </summary>
+    /// <param name="report">The report of the earlier purge.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A purge operation over the failed items only.</returns>
+    /// <exception cref="ArgumentException">Nothing in the report failed.</exception>
+    /// <exception cref="CdnRequestFailedException">The service is no longer in the catalog, or a provider no longer holds it.</exception>
+    public virtual async Task<PurgeOperation> RetryPurgeAsync(PurgeReport report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var failed = report.Providers.Where(p => p.Failed.Count > 0).ToList();
+        if (failed.Count == 0)
+        {
+            throw new ArgumentException("Nothing in this purge failed: there is nothing to retry.", nameof(report));
+        }
+
+        var service = await GetRequiredAsync(report.ServiceId, cancellationToken).ConfigureAwait(false);
+        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+        var queues = new List<ProviderPurgeQueue>(failed.Count);
+        foreach (var provider in failed)
+        {
+            var holder = service.Providers.FirstOrDefault(p => p.Provider == provider.Provider && p.VendorServiceId is not null)
+                ?? throw new CdnRequestFailedException("catalog", $"Provider '{provider.Provider}' no longer holds service '{report.ServiceId}'.", 409, CdnErrorCode.Conflict, isTransient: false) { ServiceId = report.ServiceId };
+            var request = report.Request.Kind == PurgeKind.All ? report.Request : report.Request with { Items = provider.Failed.SelectMany(b => b.Items).ToList() };
+            queues.Add(Queue(report.ServiceId, holder, request, purgeId));
+        }
+
+        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, report.ServiceId + ":" + purgeId).ToString(), report.ServiceId, report.Request, queues, false, _timeProvider);
+        Remember(job);
+        var operation = new PurgeOperation(job, _timeProvider);
+        await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
+        return operation;
+    }
+
+    /// <summary>Follows a purge started by this client from its id (for example one whose id was handed to another request).</summary>
+    /// <param name="operationId">The purge operation's <see cref="CdnOperation.Id"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>An operation over the same purge: polling either one moves it on, and no batch is sent twice.</returns>
+    /// <exception cref="ArgumentException">The id is not a purge of this client (purges are kept in memory; durable journals come with the durable catalogs).</exception>
+    public virtual Task<PurgeOperation> ResumePurgeAsync(string operationId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!OperationId.TryParse(operationId, out var id) || id.Provider != ServiceOperation.IdProvider || id.Kind != OperationKind.Purge || !_purgeJobs.TryGetValue(operationId, out var job))
+        {
+            throw new ArgumentException($"'{operationId}' is not a purge this client started (poppy:purge:<service id>:<purge id>).", nameof(operationId));
+        }
+
+        return Task.FromResult(new PurgeOperation(job, _timeProvider));
+    }
+
+
+    private List<ProviderPurgeQueue> Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
+    {
+        id = purgeId;
+        var holders = new List<ProviderServiceDetails>(service.Providers.Count);
+        foreach (var p in service.Providers)
+        {
+            if (p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider)))
+            {
+                holders.Add(p);
+            }
+        }
+
+        if (only is not null && only.FirstOrDefault(name => holders.All(h => h.Provider != name)) is { } missing)
+        {
+            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")]);
+        }
+
+        if (holders.Count == 0)
+        {
+            throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
+        }
+
+        var queues = new List<ProviderPurgeQueue>(holders.Count);
+        foreach (var holder in holders)
+        {
+            queues.Add(Queue(service.ServiceId, holder, request, purgeId));
+        }
+
+        return queues;
+    }
+
+    private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, string purgeId)
+    {
+        var layer = _coordinator.Provider(holder.Provider);
+        var unsupported = CapabilityChecker.CheckPurge(request, layer.Capabilities, layer.Name);
+        if (unsupported.Count > 0)
+        {
+            Log.PurgeUnsupported(_logger, layer.Name, serviceId, unsupported[0].Message);
+            return new ProviderPurgeQueue(layer.Name, unsupported);
+        }
+
+        var batches = PurgeBatcher.Split(request, layer.Capabilities.MaxPurgeBatchSize);
+        return new ProviderPurgeQueue(layer, new ServiceReference(serviceId, holder.VendorServiceId), batches, purgeId + "-" + layer.Name + "-", _options.PurgeConcurrencyPerProvider, _logger);
+    }
+
+    private void Remember(PurgeJob job)
+    {
+        _purgeJobs[job.Id] = job;
+        _purgeJobOrder.Enqueue(job.Id);
+        while (_purgeJobOrder.Count > KeptPurgeJobs && _purgeJobOrder.TryDequeue(out var old))
+        {
+            _purgeJobs.TryRemove(old, out _);
+        }
+    }
+
+    private void LogPurged(PurgeJob? job)
+    {
+        if (job is null)
+        {
+            return;
+        }
+
+        foreach (var p in job.Progress)
+        {
+            Log.PurgeCompleted(_logger, job.ServiceId, p.Provider, p.TotalBatches, p.FailedBatches);
+        }
+    }
+}
