@@ -19,7 +19,7 @@ public static class CapabilityChecker
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(capabilities);
         var problems = new List<ValidationProblem>();
-        void Add(string path, string message) => problems.Add(new ValidationProblem(path, message) { Provider = providerName });
+        void Add(string path, string message) => problems.Add(new ValidationProblem(path, message) { Provider = providerName, Remedy = Remedy(path, providerName) });
 
         if (spec.Domains.Count > capabilities.MaxDomains)
         {
@@ -189,4 +189,30 @@ public static class CapabilityChecker
         (_, RestrictionAccess.Whitelist) => RestrictionSupport.ClientIpWhitelist,
         _ => RestrictionSupport.ClientIpBlacklist,
     };
+
+    /// <summary>What to change for a capability problem at <paramref name="path"/>: the flavor, or the spec within the named capability.</summary>
+    /// <param name="path">The problem's path.</param>
+    /// <param name="providerName">The provider that cannot honour it.</param>
+    /// <returns>The remedy, in words.</returns>
+    public static string Remedy(string path, string providerName)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var capability = segments switch
+        {
+            ["domains", _, "certificate", ..] or ["domains", _, "protocol", ..] => nameof(CdnCapabilities.Certificates),
+            ["domains", ..] => nameof(CdnCapabilities.MaxDomains),
+            ["origins", _, "port", ..] => nameof(CdnCapabilities.OriginPorts),
+            ["origins", _, "origin", ..] => nameof(CdnCapabilities.IpAddressOrigins),
+            ["origins", _, "hostheadertype", ..] or ["origins", _, "hostheadervalue", ..] => nameof(CdnCapabilities.HostHeaders),
+            ["origins", _, "rules", ..] => nameof(CdnCapabilities.MultipleOrigins),
+            ["origins", ..] => nameof(CdnCapabilities.MaxOrigins),
+            ["caching", ..] => nameof(CdnCapabilities.PerPathCaching),
+            ["restrictions", _, "rules", _, "request_url", ..] => nameof(CdnCapabilities.PerPathRestrictions),
+            ["restrictions", ..] => nameof(CdnCapabilities.Restrictions),
+            ["log_delivery", ..] => nameof(CdnCapabilities.LogDelivery),
+            _ => "Capabilities",
+        };
+        return $"a flavor without '{providerName}', or a spec within its {capability}";
+    }
 }

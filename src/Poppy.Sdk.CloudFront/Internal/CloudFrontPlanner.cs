@@ -20,7 +20,7 @@ internal sealed class CloudFrontPlanner(string providerName, CdnCapabilities cap
         var paths = translated.Select(p => p.Path).ToHashSet(StringComparer.Ordinal);
         var problems = CapabilityChecker.Check(spec, capabilities, providerName)
             .Where(p => !paths.Contains(p.Path))
-            .Select(p => p.Remedy is null ? p with { Remedy = CapabilityRemedy(p.Path) } : p)
+            .Select(p => p.Path.EndsWith("/certificate", StringComparison.Ordinal) ? p with { Remedy = p.Remedy + " (custom and sni need CloudFront:AcmCertificateArn)" } : p)
             .Concat(translated)
             .ToList();
         return (plan, problems);
@@ -50,27 +50,5 @@ internal sealed class CloudFrontPlanner(string providerName, CdnCapabilities cap
         }
 
         return (normalized, plan);
-    }
-
-    /// <summary>Which capability a capability problem at <paramref name="path"/> runs into (what to change is the flavor or the spec).</summary>
-    private string CapabilityRemedy(string path)
-    {
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var capability = segments switch
-        {
-            ["domains", _, "certificate", ..] => nameof(CdnCapabilities.Certificates) + " (custom and sni need CloudFront:AcmCertificateArn)",
-            ["domains", ..] => nameof(CdnCapabilities.MaxDomains),
-            ["origins", _, "port", ..] => nameof(CdnCapabilities.OriginPorts),
-            ["origins", _, "origin", ..] => nameof(CdnCapabilities.IpAddressOrigins),
-            ["origins", _, "hostheadertype", ..] or ["origins", _, "hostheadervalue", ..] => nameof(CdnCapabilities.HostHeaders),
-            ["origins", _, "rules", ..] => nameof(CdnCapabilities.MultipleOrigins),
-            ["origins", ..] => nameof(CdnCapabilities.MaxOrigins),
-            ["caching", ..] => nameof(CdnCapabilities.PerPathCaching),
-            ["restrictions", _, "rules", _, "request_url", ..] => nameof(CdnCapabilities.PerPathRestrictions),
-            ["restrictions", ..] => nameof(CdnCapabilities.Restrictions),
-            ["log_delivery", ..] => nameof(CdnCapabilities.LogDelivery),
-            _ => "Capabilities",
-        };
-        return $"a flavor without '{providerName}', or a spec within its {capability}";
     }
 }

@@ -18,9 +18,7 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
     public FastlyPlan Plan(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var problems = CapabilityChecker.Check(spec, capabilities, providerName)
-            .Select(p => p.Remedy is null ? p with { Remedy = CapabilityRemedy(p.Path) } : p)
-            .ToList();
+        var problems = CapabilityChecker.Check(spec, capabilities, providerName).ToList();
         var translation = translator.Translate(spec);
         problems.AddRange(translation.Problems);
         if (problems.Count > 0 || translation.Config is not { } config)
@@ -39,27 +37,6 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         var plan = Plan(normalized);
         plan.Plan.EnsureValid();
         return (normalized, plan.Config!);
-    }
-
-    /// <summary>Which capability a capability problem at <paramref name="path"/> runs into (what to change is the flavor or the spec).</summary>
-    private string CapabilityRemedy(string path)
-    {
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var capability = segments switch
-        {
-            ["domains", _, "certificate", ..] or ["domains", _, "protocol", ..] => nameof(CdnCapabilities.Certificates),
-            ["domains", ..] => nameof(CdnCapabilities.MaxDomains),
-            ["origins", _, "port", ..] => nameof(CdnCapabilities.OriginPorts),
-            ["origins", _, "hostheadertype", ..] or ["origins", _, "hostheadervalue", ..] => nameof(CdnCapabilities.HostHeaders),
-            ["origins", _, "rules", ..] => nameof(CdnCapabilities.MultipleOrigins),
-            ["origins", ..] => nameof(CdnCapabilities.MaxOrigins),
-            ["caching", ..] => nameof(CdnCapabilities.PerPathCaching),
-            ["restrictions", _, "rules", _, "request_url", ..] => nameof(CdnCapabilities.PerPathRestrictions),
-            ["restrictions", ..] => nameof(CdnCapabilities.Restrictions),
-            ["log_delivery", ..] => nameof(CdnCapabilities.LogDelivery),
-            _ => "Capabilities",
-        };
-        return $"a flavor without '{providerName}', or a spec within its {capability}";
     }
 
     private static string Summary(FastlyConfig config)
