@@ -134,6 +134,20 @@ public sealed class ModelTypeTests : FastlyTestBase
     }
 
     [Fact]
+    public async Task UpdateAclEntry_JsonBody_ChangesTheEntry()
+    {
+        var (id, aclId) = await CreateAclAsync();
+        var created = await SendAsync(HttpMethod.Post, $"service/{id}/acl/{aclId}/entry", JsonContent.Create(new { ip = "192.0.2.0", subnet = 24, negated = 0 }));
+        var entryId = created["id"]!.GetValue<string>();
+
+        var updated = await SendAsync(HttpMethod.Patch, $"service/{id}/acl/{aclId}/entry/{entryId}", JsonContent.Create(new { negated = 1, comment = "flip" }));
+
+        Assert.Equal(1, updated["negated"]!.GetValue<long>());
+        Assert.Equal("192.0.2.0", updated["ip"]!.GetValue<string>());
+        Assert.Equal("flip", updated["comment"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AclEntries_BatchUpdateOfUnknownEntry_Is404AndChangesNothing()
     {
         var (id, aclId) = await CreateAclAsync();

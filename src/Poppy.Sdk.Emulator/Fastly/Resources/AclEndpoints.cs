@@ -10,7 +10,7 @@ namespace Poppy.Sdk.Emulator.Fastly.Resources;
 /// <summary>
 /// ACL entries, versionless as at Fastly (the ACLs themselves are versioned objects): paged list, bulk
 /// <c>PATCH</c> (<c>create</c>, <c>update</c> and <c>delete</c>, at most 1,000 per batch, all or nothing), create,
-/// get and delete one entry. <c>negated</c> is 0 or 1 and <c>subnet</c> a number, as Fastly's model types them.
+/// get, update (<c>PATCH</c>) and delete one entry. <c>negated</c> is 0 or 1 and <c>subnet</c> a number, as Fastly's model types them.
 /// </summary>
 internal sealed class AclEndpoints(FastlyState state)
 {
@@ -23,6 +23,7 @@ internal sealed class AclEndpoints(FastlyState state)
         acl.MapPatch("/entries", PatchAsync);
         acl.MapPost("/entry", CreateAsync);
         acl.MapGet("/entry/{entry}", GetAsync);
+        acl.MapPatch("/entry/{entry}", UpdateAsync);
         acl.MapDelete("/entry/{entry}", DeleteAsync);
     }
 
@@ -132,6 +133,25 @@ internal sealed class AclEndpoints(FastlyState state)
             form["id"] = state.NewId();
             entries[form["id"]] = form;
             return EntryJson(context, form);
+        })).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context)
+    {
+        var form = await FormAsync(context).ConfigureAwait(false);
+        await OkAsync(context, state.Locked(() =>
+        {
+            var entry = Entries(context).GetValueOrDefault(context.Route("entry")) ?? throw FastlyError.NotFound("Cannot find entry");
+            Normalize("acl_entry", form);
+            foreach (var field in EntryFields)
+            {
+                if (form.TryGetValue(field, out var value))
+                {
+                    entry[field] = value;
+                }
+            }
+
+            return EntryJson(context, entry);
         })).ConfigureAwait(false);
     }
 
