@@ -3,6 +3,7 @@
 // The client hard-codes https://api.fastly.com per operation; we rebase URLs on our client
 // instance (no library code is modified) so every call reaches the emulator instead.
 import * as Fastly from 'fastly';
+import { conform, modelOf } from './model-types.mjs';
 
 const [baseUrl, apiKey] = process.argv.slice(2);
 if (!baseUrl || !apiKey) {
@@ -15,6 +16,20 @@ client.authenticate(apiKey);
 const buildUrl = client.buildUrl.bind(client);
 client.buildUrl = (path, params, reserved, apiBasePath) =>
   buildUrl(path, params, reserved, apiBasePath === undefined || apiBasePath === null ? apiBasePath : baseUrl.replace(/\/+$/, ''));
+
+// Every answer is checked against the field types of the model the client expects for it.
+const mismatches = [];
+const modelsChecked = new Set();
+const callApi = client.callApi.bind(client);
+client.callApi = async (...args) => {
+  const result = await callApi(...args);
+  const model = modelOf(args[11]);
+  if (model && result.response?.text) {
+    modelsChecked.add(model);
+    mismatches.push(...conform(model, JSON.parse(result.response.text)).map((m) => `${args[1]} ${args[0]}: ${m}`));
+  }
+  return result;
+};
 
 const services = new Fastly.ServiceApi();
 const versions = new Fastly.VersionApi();
@@ -136,6 +151,20 @@ expect('updated entry negated', entries.find((e) => e.id === entry.id)?.negated,
 const flipped = await step('updateAclEntry', () => aclEntries.updateAclEntry({ service_id: id, acl_id: acl.id, acl_entry_id: entry.id, acl_entry: { negated: 1 } }));
 expect('acl entry negated after update', flipped.negated, 1);
 await step('deleteAcl', () => acls.deleteAcl({ service_id: id, version_id: 1, acl_name: 'blocked' }));
+// The reads the Poppy provider makes, for the field-type comparison.
+await step('listServices', () => services.listServices({ page: 1, per_page: 20 }));
+await step('searchService', () => services.searchService({ name: 'official-client' }));
+await step('getService', () => services.getService({ service_id: id }));
+await step('listServiceVersions', () => versions.listServiceVersions({ service_id: id }));
+await step('updateServiceVersion', () => versions.updateServiceVersion({ service_id: id, version_id: 1, comment: 'checked' }));
+await step('listDomains', () => domains.listDomains({ service_id: id, version_id: 1 }));
+await step('listBackends', () => backends.listBackends({ service_id: id, version_id: 1 }));
+await step('listConditions', () => conditions.listConditions({ service_id: id, version_id: 1 }));
+await step('listResponseObjects', () => responseObjects.listResponseObjects({ service_id: id, version_id: 1 }));
+await step('listHeaderObjects', () => headers.listHeaderObjects({ service_id: id, version_id: 1 }));
+await step('listRequestSettings', () => requestSettings.listRequestSettings({ service_id: id, version_id: 1 }));
+await step('listAcls', () => acls.listAcls({ service_id: id, version_id: 1 }));
+await step('getServiceSettings', () => settings.getServiceSettings({ service_id: id, version_id: 1 }));
 await step('deleteResponseObject', () => responseObjects.deleteResponseObject({ service_id: id, version_id: 1, response_object_name: 'forbidden' }));
 
 const validation = await step('validateServiceVersion', () => versions.validateServiceVersion({ service_id: id, version_id: 1 }));
@@ -160,4 +189,9 @@ if (!/^\d+$/.test(remaining ?? '') || !/^\d+$/.test(all.response.headers['fastly
 await refused('deleteService (active version)', () => services.deleteService({ service_id: id }), 400, 'Cannot delete service with active version');
 await step('deactivateServiceVersion', () => versions.deactivateServiceVersion({ service_id: id, version_id: 1 }));
 await step('deleteService', () => services.deleteService({ service_id: id }));
+if (mismatches.length > 0) {
+  console.error(`FAIL field types differ from the client's models:\n  ${mismatches.join('\n  ')}`);
+  process.exit(1);
+}
+console.log(`ok   field types of every answer match the models (${[...modelsChecked].sort().join(', ')})`);
 console.log('official Fastly client: all calls succeeded against the emulator');
