@@ -161,7 +161,7 @@ internal static class MockedRequestJsonExtensions
         request.Respond(status, "application/json", json ?? """{"msg":"Record not found","detail":"Cannot find service"}""");
 }
 
-/// <summary>Fastly-shaped JSON answers, with Fastly's string-typed numbers where its API uses them.</summary>
+/// <summary>Fastly-shaped JSON answers with the field types of Fastly's models (the official client's <c>*Response</c> models): string-typed numbers where they say string.</summary>
 internal static class FastlyJson
 {
     public static string Service(string? versionsJson = null, string comment = "poppy:service_id=" + FastlyMock.ServiceId, string id = FastlyMock.VendorId, string name = FastlyMock.ServiceName) =>
@@ -254,7 +254,7 @@ internal static class FastlyJson
             ["id"] = "entry" + i,
             ["ip"] = e.Ip,
             ["subnet"] = e.Subnet,
-            ["negated"] = e.Negated ? "1" : "0",
+            ["negated"] = e.Negated ? 1 : 0, // AclEntryResponse.negated: a number, 0 or 1
             ["comment"] = "",
         }).ToArray()).ToJsonString();
 

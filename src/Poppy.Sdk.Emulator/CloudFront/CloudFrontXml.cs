@@ -151,7 +151,7 @@ internal static class CloudFrontXml
         response.StatusCode = reply.Status;
         if (reply.ETag is { } etag)
         {
-            response.Headers.ETag = etag;
+            response.Headers[reply.ETagHeader] = etag;
         }
 
         if (reply.Location is { } location)
@@ -212,4 +212,11 @@ internal static class CloudFrontXml
 }
 
 /// <summary>A successful answer: status, XML body or raw bytes, <c>ETag</c>, <c>Location</c>.</summary>
-internal sealed record Reply(int Status, XElement? Xml = null, string? ETag = null, string? Location = null, byte[]? Raw = null);
+internal sealed record Reply(int Status, XElement? Xml = null, string? ETag = null, string? Location = null, byte[]? Raw = null)
+{
+    /// <summary>
+    /// The header the ETag goes in: <c>ETag</c>, except for UpdateFunction, whose model (botocore's
+    /// <c>UpdateFunctionResult</c>) puts it in <c>ETtag</c> — the name every official AWS SDK reads.
+    /// </summary>
+    public string ETagHeader { get; init; } = "ETag";
+}

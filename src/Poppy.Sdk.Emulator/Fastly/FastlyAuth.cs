@@ -5,7 +5,7 @@ namespace Poppy.Sdk.Emulator.Fastly;
 
 /// <summary>
 /// Fastly's access check: the <c>Fastly-Key</c> header, then the key's hourly budget of non-read calls
-/// (Fastly counts per token; reads and purges are free). Counted calls carry
+/// (Fastly counts per token; reads and purges are free, except <c>purge_all</c>). Counted calls carry
 /// <c>Fastly-RateLimit-Remaining</c> and <c>Fastly-RateLimit-Reset</c>; past the budget, 429.
 /// </summary>
 internal sealed class FastlyAuth(FastlyState state)
@@ -40,10 +40,10 @@ internal sealed class FastlyAuth(FastlyState state)
         context.Response.Headers["Fastly-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary><c>/purge/…</c>, <c>/service/{id}/purge…</c> and <c>/service/{id}/purge_all</c>.</summary>
+    /// <summary><c>/purge/…</c> and <c>/service/{id}/purge…</c>: the purges Fastly does not count. <c>purge_all</c> is counted.</summary>
     private static bool IsPurge(PathString path)
     {
         var s = (path.Value ?? "").Trim('/').Split('/');
-        return s[0] == "purge" || (s.Length >= 3 && s[2] is "purge" or "purge_all");
+        return s[0] == "purge" || (s.Length >= 3 && s[2] == "purge");
     }
 }

@@ -27,6 +27,6 @@ public sealed record FastlyServiceSnapshot(string Id, string Name, string Commen
 /// <summary>A purge the emulated Fastly accepted.</summary>
 /// <param name="Kind"><c>url</c>, <c>key</c> or <c>all</c>.</param>
 /// <param name="Target">The URL (host + path), the surrogate key, or the service id.</param>
-/// <param name="Soft">Whether <c>Fastly-Soft-Purge: 1</c> was sent.</param>
+/// <param name="Soft">Whether a <c>Fastly-Soft-Purge</c> header was sent (any value).</param>
 /// <param name="Id">The purge id returned.</param>
 public sealed record FastlyPurgeRecord(string Kind, string Target, bool Soft, string Id);

@@ -12,19 +12,60 @@ namespace Poppy.Sdk.Emulator.Fastly;
 /// </summary>
 internal static class FastlyJson
 {
-    private static readonly HashSet<string> NumberFields = new(StringComparer.Ordinal)
+    /// <summary>
+    /// Field types per object kind, as the official <c>fastly</c> client's models declare them (its
+    /// <c>*Response</c> models); a field not listed is a string. Most legacy versioned objects (conditions,
+    /// cache settings, headers, request settings, response objects, ACLs, gzip) carry every field — their
+    /// <c>version</c>, <c>priority</c>, <c>ttl</c>, <c>status</c> too — as a string; domains, backends,
+    /// health checks and settings have a numeric <c>version</c> and typed fields.
+    /// </summary>
+    private static readonly Dictionary<string, Dictionary<string, Wire>> Schemas = new(StringComparer.Ordinal)
     {
-        "port", "ttl", "stale_ttl", "status", "priority", "first_byte_timeout", "connect_timeout", "between_bytes_timeout",
-        "max_conn", "weight", "subnet", "general.default_ttl", "general.stale_if_error_ttl", "max_stale_age",
+        ["domain"] = Schema(numbers: ["version"]),
+        ["backend"] = Schema(
+            numbers: ["version", "port", "weight", "max_conn", "first_byte_timeout", "connect_timeout", "between_bytes_timeout",
+                "keepalive_time", "tcp_keepalive_interval", "tcp_keepalive_probes", "tcp_keepalive_time"],
+            flags: ["use_ssl", "auto_loadbalance", "ssl_check_cert", "tcp_keepalive_enable", "locked"]),
+        ["healthcheck"] = Schema(numbers: ["version", "check_interval", "expected_response", "initial", "threshold", "timeout", "window"]),
+        ["settings"] = Schema(numbers: ["version", "general.default_ttl", "general.stale_if_error_ttl"], flags: ["general.stale_if_error"]),
+        ["acl_entry"] = Schema(numbers: ["subnet"], bits: ["negated"]),
+
+        // The request takes 0/1 integers; the response model reads them back as strings ("0"/"1").
+        ["request_settings"] = Schema(bitStrings: ["force_miss", "bypass_busy_wait", "force_ssl", "geo_headers", "timer_support"], integerStrings: ["max_stale_age"]),
+        ["condition"] = Schema(integerStrings: ["priority"]),
+        ["cache_settings"] = Schema(integerStrings: ["ttl", "stale_ttl"]),
+        ["header"] = Schema(integerStrings: ["priority", "ignore_if_set"]),
+        ["response_object"] = Schema(integerStrings: ["status"]),
     };
 
-    private static readonly HashSet<string> BooleanFields = new(StringComparer.Ordinal)
+    /// <summary>How a field is written: its JSON type in Fastly's answers.</summary>
+    private enum Wire
     {
-        "use_ssl", "auto_loadbalance", "ssl_check_cert", "general.stale_if_error", "force_miss", "bypass_busy_wait", "negated",
-    };
+        /// <summary>A JSON string (any field not listed).</summary>
+        Text,
 
-    /// <summary>The object kinds a version's details list, in order.</summary>
-    private static readonly string[] DetailKinds = ["domain", "backend", "condition", "cache_settings", "header", "request_settings", "response_object", "acl"];
+        /// <summary>A JSON integer.</summary>
+        Number,
+
+        /// <summary>A JSON boolean.</summary>
+        Flag,
+
+        /// <summary>A JSON integer, 0 or 1 (ACL entry <c>negated</c>).</summary>
+        Bit,
+
+        /// <summary>A string holding 0 or 1 (request settings' switches).</summary>
+        BitString,
+
+        /// <summary>A string holding an integer (<c>ttl</c>, <c>priority</c>, <c>status</c>).</summary>
+        IntegerString,
+    }
+
+    /// <summary>The object kinds a version's details list (the model's <c>VersionDetail</c>), with their keys.</summary>
+    private static readonly (string Kind, string Key)[] DetailKinds =
+    [
+        ("backend", "backends"), ("cache_settings", "cache_settings"), ("condition", "conditions"), ("domain", "domains"), ("gzip", "gzips"),
+        ("header", "headers"), ("healthcheck", "healthchecks"), ("request_settings", "request_settings"), ("response_object", "response_objects"),
+    ];
 
     /// <summary>The request's fields: a form, or a flat JSON object.</summary>
     public static async Task<Dictionary<string, string>> FormAsync(HttpContext context)
@@ -131,11 +172,15 @@ internal static class FastlyJson
         };
         if (withObjects)
         {
-            foreach (var kind in DetailKinds)
+            foreach (var (kind, key) in DetailKinds)
             {
-                var key = kind switch { "domain" => "domains", "backend" => "backends", "condition" => "conditions", "header" => "headers", "response_object" => "response_objects", "acl" => "acls", _ => kind };
-                json[key] = new JsonArray([.. v.List(kind).Select(o => (JsonNode)ObjectJson(s, v, o))]);
+                json[key] = new JsonArray([.. v.List(kind).Select(o => (JsonNode)ObjectJson(kind, s, v, o))]);
             }
+
+            // Kinds the emulator does not keep: present, empty.
+            json["directors"] = new JsonArray();
+            json["snippets"] = new JsonArray();
+            json["vcls"] = new JsonArray();
 
             json["settings"] = SettingsJson(s, v);
         }
@@ -157,39 +202,92 @@ internal static class FastlyJson
             fields[k] = value;
         }
 
-        return Typed(fields, new JsonObject { ["service_id"] = s.Id, ["version"] = v.Number });
+        return Typed("settings", fields, new JsonObject { ["service_id"] = s.Id, ["version"] = VersionNode("settings", v.Number) });
     }
 
-    public static JsonObject ObjectJson(FastlyService s, FastlyVersion v, Dictionary<string, string> fields) =>
-        Typed(fields, new JsonObject
+    public static JsonObject ObjectJson(string kind, FastlyService s, FastlyVersion v, Dictionary<string, string> fields) =>
+        Typed(kind, fields, new JsonObject
         {
             ["service_id"] = s.Id,
-            ["version"] = v.Number,
+            ["version"] = VersionNode(kind, v.Number),
             ["created_at"] = Stamp(s.Created),
             ["updated_at"] = Stamp(s.Updated),
             ["deleted_at"] = null,
         });
 
-    /// <summary>Adds string fields to <paramref name="json"/> as Fastly types them.</summary>
-    public static JsonObject Typed(Dictionary<string, string> fields, JsonObject json)
+    /// <summary>
+    /// Checks and normalises a request's fields for an object of <paramref name="kind"/> before they are
+    /// stored: integers must parse (else 400, as Fastly answers), switches become <c>0</c>/<c>1</c> or
+    /// <c>true</c>/<c>false</c> whatever form the client sent (<c>1</c>, <c>true</c>, <c>"0"</c>, …).
+    /// </summary>
+    public static void Normalize(string kind, Dictionary<string, string> fields)
     {
+        var schema = Schemas.GetValueOrDefault(kind);
+        if (schema is null)
+        {
+            return;
+        }
+
+        foreach (var (k, value) in fields.ToList())
+        {
+            if (!schema.TryGetValue(k, out var wire) || wire == Wire.Text || value.Length == 0)
+            {
+                continue;
+            }
+
+            fields[k] = wire switch
+            {
+                Wire.Number or Wire.IntegerString when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n.ToString(CultureInfo.InvariantCulture),
+                Wire.Flag when Switch(value) is { } on => on ? "true" : "false",
+                Wire.Bit or Wire.BitString when Switch(value) is { } on => on ? "1" : "0",
+                _ => throw FastlyError.BadRequest($"Invalid value for '{k}': '{value}'."),
+            };
+        }
+    }
+
+    /// <summary>Adds stored (string) fields of an object of <paramref name="kind"/> to <paramref name="json"/> as Fastly types them.</summary>
+    public static JsonObject Typed(string kind, Dictionary<string, string> fields, JsonObject json)
+    {
+        var schema = Schemas.GetValueOrDefault(kind);
         foreach (var (k, value) in fields)
         {
-            if (NumberFields.Contains(k) && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            json[k] = schema?.GetValueOrDefault(k) switch
             {
-                json[k] = n;
-            }
-            else if (BooleanFields.Contains(k) && (value is "true" or "false" or "1" or "0"))
-            {
-                json[k] = value is "true" or "1";
-            }
-            else
-            {
-                json[k] = value;
-            }
+                Wire.Number or Wire.Bit when long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+                Wire.Flag when Switch(value) is { } on => on,
+                _ => value,
+            };
         }
 
         return json;
+    }
+
+    /// <summary><c>version</c> as the kind's model types it: a number or a numeric string.</summary>
+    private static JsonNode VersionNode(string kind, int number) =>
+        Schemas.GetValueOrDefault(kind)?.GetValueOrDefault("version") == Wire.Number
+            ? JsonValue.Create(number)
+            : JsonValue.Create(number.ToString(CultureInfo.InvariantCulture));
+
+    private static bool? Switch(string value) => value switch
+    {
+        "1" or "true" or "True" => true,
+        "0" or "false" or "False" => false,
+        _ => null,
+    };
+
+    private static Dictionary<string, Wire> Schema(
+        string[]? numbers = null, string[]? flags = null, string[]? bits = null, string[]? bitStrings = null, string[]? integerStrings = null)
+    {
+        var schema = new Dictionary<string, Wire>(StringComparer.Ordinal);
+        foreach (var (names, wire) in new[] { (numbers, Wire.Number), (flags, Wire.Flag), (bits, Wire.Bit), (bitStrings, Wire.BitString), (integerStrings, Wire.IntegerString) })
+        {
+            foreach (var name in names ?? [])
+            {
+                schema[name] = wire;
+            }
+        }
+
+        return schema;
     }
 
     private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -4,8 +4,11 @@ using System.Text.Json.Serialization;
 
 namespace Poppy.Sdk.Fastly.Internal;
 
-// The Fastly API's JSON responses, with only the fields Poppy reads. Fastly's older endpoints write
-// some numbers and booleans as strings ("priority": "10", "negated": "0"), so those fields accept both.
+// The Fastly API's JSON responses, with only the fields Poppy reads. The types are those of Fastly's own models (the
+// official `fastly` client's *Response models): conditions, cache settings, headers, request settings and response
+// objects carry `priority`, `ttl`, `status` and `version` as strings ("10"); ACL entries `negated` as 0/1; backends
+// `port`, domains and settings `version` as numbers. Each such field reads either form (FlexibleIntConverter,
+// FlexibleBoolConverter), so a corrected API or an older one reads the same.
 
 internal sealed class FastlyServiceDto
 {

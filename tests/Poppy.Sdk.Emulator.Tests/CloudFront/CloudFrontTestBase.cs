@@ -9,6 +9,9 @@ namespace Poppy.Sdk.Emulator.Tests.CloudFront;
 /// <summary>An answer of the emulated CloudFront, parsed.</summary>
 public sealed record CfResponse(HttpStatusCode Status, string Text, string? ContentType, string? ETag, string? Location, string? RequestId)
 {
+    /// <summary>The <c>ETtag</c> header: where UpdateFunction's model puts the ETag.</summary>
+    public string? ETtag { get; init; }
+
     public XElement Xml => XElement.Parse(Text);
 
     public string? ErrorCode => Xml.Element(CloudFrontTestBase.Ns + "Error")?.Element(CloudFrontTestBase.Ns + "Code")?.Value;
@@ -84,7 +87,10 @@ public abstract class CloudFrontTestBase : IAsyncLifetime
             response.Content.Headers.ContentType?.MediaType,
             response.Headers.NonValidated.TryGetValues("ETag", out var etag) ? etag.ToString() : null,
             response.Headers.Location?.ToString(),
-            response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.First() : null);
+            response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.First() : null)
+        {
+            ETtag = response.Headers.NonValidated.TryGetValues("ETtag", out var etTag) ? etTag.ToString() : null,
+        };
     }
 
     protected Task<CfResponse> GetAsync(string path) => SendAsync(HttpMethod.Get, path);

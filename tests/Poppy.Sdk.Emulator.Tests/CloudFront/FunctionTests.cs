@@ -113,11 +113,30 @@ public sealed class FunctionTests : CloudFrontTestBase
         var updated = Expect(await SendAsync(HttpMethod.Put, "function/update", update, created.ETag), HttpStatusCode.OK);
 
         var snapshot = Assert.Single(Emulator.CloudFront.Functions);
-        Assert.NotEqual(created.ETag, updated.ETag);
-        Assert.Equal(updated.ETag, snapshot.DevelopmentETag);
+        Assert.NotEqual(created.ETag, updated.ETtag);
+        Assert.Equal(updated.ETtag, snapshot.DevelopmentETag);
         Assert.Equal("// v2", Encoding.UTF8.GetString(snapshot.DevelopmentCode.Span));
         Assert.Equal(Code, Encoding.UTF8.GetString(snapshot.LiveCode!.Value.Span));
         Assert.Equal("v2", snapshot.Comment);
+    }
+
+    [Fact]
+    public async Task UpdateFunction_Answer_CarriesItsETagInTheETtagHeaderAsTheModelSays()
+    {
+        // botocore: UpdateFunctionResult.ETag has location "header", locationName "ETtag"; no ETag header beside it.
+        var created = Expect(await SendAsync(HttpMethod.Post, "function", CreateFunctionBody("ettag", Code)), HttpStatusCode.Created);
+        var update = new XElement(
+            Ns + "UpdateFunctionRequest",
+            new XElement(Ns + "FunctionConfig", new XElement(Ns + "Comment", "v2"), new XElement(Ns + "Runtime", "cloudfront-js-2.0")),
+            new XElement(Ns + "FunctionCode", Convert.ToBase64String(Encoding.UTF8.GetBytes("// v2")))).ToString();
+
+        var updated = Expect(await SendAsync(HttpMethod.Put, "function/ettag", update, created.ETag), HttpStatusCode.OK);
+        var published = await SendAsync(HttpMethod.Post, "function/ettag/publish", ifMatch: updated.ETtag);
+
+        Assert.Null(updated.ETag);
+        Assert.Equal(Assert.Single(Emulator.CloudFront.Functions).DevelopmentETag, updated.ETtag);
+        Expect(published, HttpStatusCode.OK);
+        Assert.Null(created.ETtag);
     }
 
     [Fact]

@@ -36,4 +36,51 @@ public sealed class PurgeTests : FastlyTestBase
         Assert.Contains("256", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(Emulator.Fastly.Purges);
     }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("0")]
+    [InlineData("")]
+    public async Task Purge_SoftPurgeHeaderWithAnyValue_IsSoft(string value)
+    {
+        var id = await CreateDeployableServiceAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"service/{id}/purge/product-1");
+        request.Headers.TryAddWithoutValidation("Fastly-Soft-Purge", value);
+
+        using var response = await Http.SendAsync(request);
+        await SendAsync(HttpMethod.Post, $"service/{id}/purge/product-2");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([true, false], Emulator.Fastly.Purges.Select(p => p.Soft));
+    }
+
+    [Fact]
+    public async Task PurgeAll_CountsAgainstTheHourlyBudget_WithRateLimitHeaders()
+    {
+        var id = await CreateDeployableServiceAsync(); // three writes: 47 left of 50
+
+        using var byKey = await Http.PostAsync($"service/{id}/purge/product-1", null);
+        using var all = await Http.PostAsync($"service/{id}/purge_all", null);
+
+        Assert.False(byKey.Headers.Contains("Fastly-RateLimit-Remaining"));
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        Assert.Equal("46", all.Headers.GetValues("Fastly-RateLimit-Remaining").Single());
+        Assert.True(all.Headers.Contains("Fastly-RateLimit-Reset"));
+    }
+
+    [Fact]
+    public async Task PurgeAll_PastTheHourlyBudget_Is429()
+    {
+        var id = await CreateDeployableServiceAsync();
+        for (var i = 0; i < 47; i++)
+        {
+            (await Http.PostAsync($"service/{id}/purge_all", null)).Dispose();
+        }
+
+        using var limited = await Http.PostAsync($"service/{id}/purge_all", null);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("0", limited.Headers.GetValues("Fastly-RateLimit-Remaining").Single());
+        Assert.Equal(47, Emulator.Fastly.Purges.Count);
+    }
 }

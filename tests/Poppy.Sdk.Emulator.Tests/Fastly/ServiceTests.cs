@@ -31,10 +31,11 @@ public sealed class ServiceTests : FastlyTestBase
         var id = await CreateDeployableServiceAsync();
         await SendAsync(HttpMethod.Put, $"service/{id}/version/1/activate");
 
-        await SendAsync(HttpMethod.Delete, $"service/{id}", expected: HttpStatusCode.BadRequest);
+        var refused = await SendAsync(HttpMethod.Delete, $"service/{id}", expected: HttpStatusCode.BadRequest);
         await SendAsync(HttpMethod.Put, $"service/{id}/version/1/deactivate");
         await SendAsync(HttpMethod.Delete, $"service/{id}");
 
+        Assert.Equal("Cannot delete service with active version", refused["detail"]!.GetValue<string>());
         Assert.Empty(Emulator.Fastly.Services);
         await SendAsync(HttpMethod.Get, $"service/{id}", expected: HttpStatusCode.NotFound);
     }

@@ -20,6 +20,7 @@ import {
   ListInvalidationsCommand,
   PublishFunctionCommand,
   UpdateDistributionCommand,
+  UpdateFunctionCommand,
 } from '@aws-sdk/client-cloudfront';
 
 const [baseUrl, accessKeyId, secretAccessKey] = [
@@ -96,6 +97,24 @@ expect(new TextDecoder().decode(fetched.FunctionCode) === code, 'GetFunction ret
 
 const published = await step('PublishFunction', () => client.send(new PublishFunctionCommand({ Name: functionName, IfMatch: described.ETag })));
 expect(published.FunctionSummary?.FunctionMetadata?.Stage === 'LIVE', `PublishFunction stage ${published.FunctionSummary?.FunctionMetadata?.Stage}`);
+
+// UpdateFunction: its model (UpdateFunctionResult) puts the new ETag in a header named "ETtag"; the client reads only
+// that, so an emulator answering "ETag" would leave updatedFunction.ETag undefined and the publish below without If-Match.
+const code2 = 'function handler(event) { return event.request; } // v2';
+const updatedFunction = await step('UpdateFunction', () => client.send(new UpdateFunctionCommand({
+  Name: functionName,
+  IfMatch: described.ETag,
+  FunctionConfig: { Comment: 'official client check v2', Runtime: 'cloudfront-js-2.0' },
+  FunctionCode: new TextEncoder().encode(code2),
+})));
+expect(!!updatedFunction.ETag, 'UpdateFunction: the client read no ETag (the model\'s header is "ETtag")');
+expect(updatedFunction.ETag !== described.ETag, 'UpdateFunction did not issue a new ETag');
+const describedAfterUpdate = await step('DescribeFunction (after update)', () => client.send(new DescribeFunctionCommand({ Name: functionName, Stage: 'DEVELOPMENT' })));
+expect(describedAfterUpdate.ETag === updatedFunction.ETag, `DescribeFunction ETag ${describedAfterUpdate.ETag} != UpdateFunction's ${updatedFunction.ETag}`);
+await expectError('PublishFunction (stale ETag)', 'PreconditionFailed', 412, () => client.send(new PublishFunctionCommand({ Name: functionName, IfMatch: described.ETag })));
+await step('PublishFunction (UpdateFunction\'s ETag)', () => client.send(new PublishFunctionCommand({ Name: functionName, IfMatch: updatedFunction.ETag })));
+const live = await step('GetFunction (LIVE)', () => client.send(new GetFunctionCommand({ Name: functionName, Stage: 'LIVE' })));
+expect(new TextDecoder().decode(live.FunctionCode) === code2, 'LIVE code is not the updated code');
 
 const functions = await step('ListFunctions(LIVE)', () => client.send(new ListFunctionsCommand({ Stage: 'LIVE' })));
 expect(functions.FunctionList?.Items?.some((f) => f.Name === functionName), 'ListFunctions misses the published function');

@@ -25,12 +25,16 @@ internal static class CloudFrontRequests
     /// <summary>An <c>If-Match</c> header. CloudFront ETags are opaque tokens without quotes; they are sent as given.</summary>
     public static KeyValuePair<string, string>[] IfMatch(string etag) => [KeyValuePair.Create("If-Match", etag)];
 
-    /// <summary>Reads the answer's XML root element; a body that is not that element is a malformed answer.</summary>
-    public static Tagged<T> Read<T>(VendorConnection connection, VendorResponse response, string root, Func<XmlTree, T> read)
+    /// <summary>Reads the answer's XML root element, tagged with the answer's <c>ETag</c>; a body that is not that element is a malformed answer.</summary>
+    public static Tagged<T> Read<T>(VendorConnection connection, VendorResponse response, string root, Func<XmlTree, T> read) =>
+        Read(connection, response, root, read, ETag(response));
+
+    /// <summary>Reads the answer's XML root element, tagged with <paramref name="etag"/>.</summary>
+    public static Tagged<T> Read<T>(VendorConnection connection, VendorResponse response, string root, Func<XmlTree, T> read, string? etag)
     {
         try
         {
-            return new Tagged<T>(read(CloudFrontXml.Root(response.Body, root)), ETag(response));
+            return new Tagged<T>(read(CloudFrontXml.Root(response.Body, root)), etag);
         }
         catch (XmlException ex)
         {
@@ -38,9 +42,12 @@ internal static class CloudFrontRequests
         }
     }
 
+    /// <summary>The answer's ETag. CloudFront's are unquoted, which the typed header rejects, so the raw value is read.</summary>
+    public static string? ETag(VendorResponse response) => response.Headers.ETag?.Tag ?? response.Header("ETag");
+
     /// <summary>
-    /// The answer's ETag. CloudFront's are unquoted, which the typed header rejects, so the raw value is read; botocore's
-    /// model names UpdateFunction's header <c>ETtag</c>, which is accepted too.
+    /// UpdateFunction's ETag: its model (botocore's <c>UpdateFunctionResult</c>) names the header <c>ETtag</c>, and that is
+    /// what CloudFront sends and every official SDK reads; <c>ETag</c> is the fallback should it ever be corrected.
     /// </summary>
-    public static string? ETag(VendorResponse response) => response.Headers.ETag?.Tag ?? response.Header("ETag") ?? response.Header("ETtag");
+    public static string? UpdateFunctionETag(VendorResponse response) => response.Header("ETtag") ?? ETag(response);
 }

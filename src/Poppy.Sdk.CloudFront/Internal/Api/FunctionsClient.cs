@@ -36,7 +36,7 @@ internal sealed class FunctionsClient(VendorConnection connection)
             Headers = IfMatch(etag),
         };
         var response = await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return Read(connection, response, "FunctionSummary", CloudFrontXml.ReadFunctionSummary);
+        return Read(connection, response, "FunctionSummary", CloudFrontXml.ReadFunctionSummary, UpdateFunctionETag(response));
     }
 
     public async Task<FunctionSummary> PublishAsync(string name, string etag, CancellationToken cancellationToken)

@@ -96,7 +96,7 @@ internal sealed class FunctionEndpoints(CloudFrontState state)
             function.DevelopmentCode = code;
             function.DevelopmentETag = state.NewId('E');
             function.DevelopmentModified = state.Time.GetUtcNow();
-            return new Reply(200, FunctionSummary(function, Development), function.DevelopmentETag);
+            return new Reply(200, FunctionSummary(function, Development), function.DevelopmentETag) { ETagHeader = "ETtag" };
         }
     }
 

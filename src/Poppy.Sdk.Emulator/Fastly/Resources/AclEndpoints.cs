@@ -9,7 +9,8 @@ namespace Poppy.Sdk.Emulator.Fastly.Resources;
 
 /// <summary>
 /// ACL entries, versionless as at Fastly (the ACLs themselves are versioned objects): paged list, bulk
-/// <c>PATCH</c> (create and delete, at most 1,000 per batch), create, get and delete one entry.
+/// <c>PATCH</c> (<c>create</c>, <c>update</c> and <c>delete</c>, at most 1,000 per batch, all or nothing), create,
+/// get, update (<c>PATCH</c>) and delete one entry. <c>negated</c> is 0 or 1 and <c>subnet</c> a number, as Fastly's model types them.
 /// </summary>
 internal sealed class AclEndpoints(FastlyState state)
 {
@@ -22,6 +23,7 @@ internal sealed class AclEndpoints(FastlyState state)
         acl.MapPatch("/entries", PatchAsync);
         acl.MapPost("/entry", CreateAsync);
         acl.MapGet("/entry/{entry}", GetAsync);
+        acl.MapPatch("/entry/{entry}", UpdateAsync);
         acl.MapDelete("/entry/{entry}", DeleteAsync);
     }
 
@@ -54,28 +56,66 @@ internal sealed class AclEndpoints(FastlyState state)
 
         lock (state.Gate)
         {
+            // Checked in full before anything changes: a bad operation leaves the ACL as it was.
             var entries = Entries(context);
-            foreach (var op in ops.OfType<JsonObject>())
+            var changes = new List<(string Op, string Id, Dictionary<string, string> Fields)>();
+            foreach (var op in ops)
             {
-                switch (op["op"]?.GetValue<string>())
+                if (op is not JsonObject item)
+                {
+                    throw FastlyError.BadRequest("Each entry must be an object.");
+                }
+
+                var kind = Text(item["op"]);
+                var id = Text(item["id"]) ?? "";
+                var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var field in EntryFields)
+                {
+                    if (Text(item[field]) is { } value)
+                    {
+                        fields[field] = value;
+                    }
+                }
+
+                Normalize("acl_entry", fields);
+                switch (kind)
                 {
                     case "create":
-                        var entry = new Dictionary<string, string>(StringComparer.Ordinal) { ["id"] = state.NewId() };
-                        foreach (var field in EntryFields)
-                        {
-                            if (op[field] is { } node)
-                            {
-                                entry[field] = node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString();
-                            }
-                        }
-
-                        entries[entry["id"]] = entry;
+                        changes.Add((kind, state.NewId(), fields));
                         break;
+                    case "update" when id.Length == 0:
+                        throw FastlyError.BadRequest("An 'update' needs the entry's id.");
+                    case "update" when !entries.ContainsKey(id):
+                        throw FastlyError.NotFound($"Cannot find entry '{id}'");
+                    case "update":
                     case "delete":
-                        entries.Remove(op["id"]?.GetValue<string>() ?? "");
+                        changes.Add((kind, id, fields));
                         break;
                     default:
-                        throw FastlyError.BadRequest("Each entry needs op 'create' or 'delete'.");
+                        throw FastlyError.BadRequest("Each entry needs op 'create', 'update' or 'delete'.");
+                }
+            }
+
+            foreach (var (kind, id, fields) in changes)
+            {
+                switch (kind)
+                {
+                    case "create":
+                        fields["id"] = id;
+                        entries[id] = fields;
+                        break;
+                    case "update" when entries.TryGetValue(id, out var entry):
+                        foreach (var (k, value) in fields)
+                        {
+                            entry[k] = value;
+                        }
+
+                        break;
+                    case "update":
+                        break; // deleted earlier in the same batch
+                    default:
+                        entries.Remove(id);
+                        break;
                 }
             }
         }
@@ -89,9 +129,29 @@ internal sealed class AclEndpoints(FastlyState state)
         await OkAsync(context, state.Locked(() =>
         {
             var entries = Entries(context);
+            Normalize("acl_entry", form);
             form["id"] = state.NewId();
             entries[form["id"]] = form;
             return EntryJson(context, form);
+        })).ConfigureAwait(false);
+    }
+
+    private async Task UpdateAsync(HttpContext context)
+    {
+        var form = await FormAsync(context).ConfigureAwait(false);
+        await OkAsync(context, state.Locked(() =>
+        {
+            var entry = Entries(context).GetValueOrDefault(context.Route("entry")) ?? throw FastlyError.NotFound("Cannot find entry");
+            Normalize("acl_entry", form);
+            foreach (var field in EntryFields)
+            {
+                if (form.TryGetValue(field, out var value))
+                {
+                    entry[field] = value;
+                }
+            }
+
+            return EntryJson(context, entry);
         })).ConfigureAwait(false);
     }
 
@@ -119,6 +179,14 @@ internal sealed class AclEndpoints(FastlyState state)
         return entries;
     }
 
+    /// <summary>A JSON value as the string it is stored as (numbers and booleans by their JSON text), or null.</summary>
+    private static string? Text(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
     private static JsonObject EntryJson(HttpContext context, Dictionary<string, string> entry) =>
-        Typed(entry, new JsonObject { ["service_id"] = context.Route("id"), ["acl_id"] = context.Route("acl") });
+        Typed("acl_entry", entry, new JsonObject { ["service_id"] = context.Route("id"), ["acl_id"] = context.Route("acl") });
 }

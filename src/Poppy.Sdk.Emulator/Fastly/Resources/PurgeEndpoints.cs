@@ -9,7 +9,8 @@ namespace Poppy.Sdk.Emulator.Fastly.Resources;
 /// <summary>
 /// Purges: by URL (<c>POST /purge/&lt;host&gt;&lt;path&gt;</c>), by surrogate key, by many keys
 /// (<c>Surrogate-Key</c> header or <c>{"surrogate_keys": [...]}</c>, at most 256), everything
-/// (<c>purge_all</c>); <c>Fastly-Soft-Purge: 1</c> marks a soft purge. Every purge is recorded for inspection.
+/// (<c>purge_all</c>, which alone counts against the hourly write budget); a <c>Fastly-Soft-Purge</c> header, whatever
+/// its value, marks a soft purge. Every purge is recorded for inspection.
 /// </summary>
 internal sealed class PurgeEndpoints(FastlyState state)
 {
@@ -83,7 +84,8 @@ internal sealed class PurgeEndpoints(FastlyState state)
 
     private string Record(HttpContext context, string kind, string target)
     {
-        var soft = context.Request.Headers.TryGetValue("Fastly-Soft-Purge", out var v) && v.ToString() == "1";
+        // Fastly looks only at the header's presence: "Fastly-Soft-Purge: 0" is still soft.
+        var soft = context.Request.Headers.ContainsKey("Fastly-Soft-Purge");
         return state.RecordPurge(kind, target, soft);
     }
 }

@@ -97,7 +97,7 @@ internal sealed class ServiceEndpoints(FastlyState state)
             var service = state.Get(context.Route("id"));
             if (service.Versions.Any(v => v.Active))
             {
-                throw FastlyError.BadRequest("Cannot delete a service with an active version; deactivate it first.");
+                throw FastlyError.BadRequest("Cannot delete service with active version");
             }
 
             state.Services.Remove(service.Id);

@@ -38,7 +38,7 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
         OkAsync(context, state.Locked(() =>
         {
             var (service, v) = Version(context, editable: false);
-            return new JsonArray([.. v.List(kind).Select(o => (JsonNode)ObjectJson(service, v, o))]);
+            return new JsonArray([.. v.List(kind).Select(o => (JsonNode)ObjectJson(kind, service, v, o))]);
         }));
 
     private async Task CreateAsync(HttpContext context, string kind)
@@ -58,13 +58,14 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
                 throw new FastlyError(409, "Duplicate record", $"Duplicate {kind}: '{objectName}'");
             }
 
+            FastlyJson.Normalize(kind, form);
             if (kind == "acl")
             {
                 form["id"] = state.NewId();
             }
 
             objects[objectName] = form;
-            return ObjectJson(service, v, form);
+            return ObjectJson(kind, service, v, form);
         })).ConfigureAwait(false);
     }
 
@@ -72,7 +73,7 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
         OkAsync(context, state.Locked(() =>
         {
             var (service, v) = Version(context, editable: false);
-            return ObjectJson(service, v, Find(v, kind, context.Route("name")));
+            return ObjectJson(kind, service, v, Find(v, kind, context.Route("name")));
         }));
 
     private async Task UpdateAsync(HttpContext context, string kind)
@@ -83,6 +84,7 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
             var (service, v) = Version(context, editable: true);
             var name = context.Route("name");
             var existing = Find(v, kind, name);
+            FastlyJson.Normalize(kind, form);
             foreach (var (k, value) in form)
             {
                 existing[k] = value;
@@ -95,7 +97,7 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
                 objects[existing["name"]] = existing;
             }
 
-            return ObjectJson(service, v, existing);
+            return ObjectJson(kind, service, v, existing);
         })).ConfigureAwait(false);
     }
 
@@ -120,6 +122,7 @@ internal sealed class VersionedObjectEndpoints(FastlyState state)
         await OkAsync(context, state.Locked(() =>
         {
             var (service, v) = Version(context, editable: true);
+            FastlyJson.Normalize("settings", form);
             foreach (var (k, value) in form)
             {
                 v.Settings[k] = value;
