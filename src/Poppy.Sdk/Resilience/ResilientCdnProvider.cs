@@ -43,7 +43,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsTransient(e)),
+                // A vendor's "not now" (rate or in-flight limits: CdnRateLimitedException) is flow control from a vendor
+                // that answers, not a sign it is down: the purge operation queues the batch on the vendor's hint. Counting it
+                // would open the circuit during any large purge (CloudFront refuses each retry while an invalidation is in
+                // flight) and then refuse every call to the provider, purges included, for BreakDuration.
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e and not CdnRateLimitedException && IsTransient(e)),
             })
             .AddTimeout(options.ProviderCallTimeout)
             .Build();
