@@ -259,16 +259,7 @@ public class PoppyClient : IDisposable
     /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or no provider holds it yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
     public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var problems = request.Validate();
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(problems);
-        }
-
-        var service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-        var queues = Queues(service, request, options?.Providers, Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N"), out var purgeId);
-        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, serviceId + ":" + purgeId).ToString(), serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
+        var job = await CreateJobAsync(serviceId, request, options, cancellationToken).ConfigureAwait(false);
         Remember(job);
         var operation = new PurgeOperation(job, _timeProvider);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -289,15 +280,19 @@ public class PoppyClient : IDisposable
     /// <exception cref="CdnRequestFailedException">The service is not in the catalog, or no provider holds it yet.</exception>
     public virtual async Task<PurgeReport> PurgeAsync(string serviceId, PurgeRequest request, CancellationToken cancellationToken = default)
     {
-        var operation = await StartPurgeAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
-        if (operation.HasCompleted)
+        // StartPurgeAsync + WaitForCompletionAsync, without the operation object: its id is never handed out here, so
+        // the job is not registered for resumption, and the loop polls the job exactly as the operation would (at the
+        // job's hint, else PurgeOperation's one-second interval). This keeps the common one-batch purge lean (DESIGN §8).
+        var job = await CreateJobAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
+        var state = await job.StepAsync(cancellationToken).ConfigureAwait(false);
+        while (!state.IsCompleted)
         {
-            return operation.Value;
+            await Task.Delay(state.RetryAfter ?? PurgeOperation.PollingInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+            state = await job.StepAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var report = await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
-        LogPurged(_purgeJobs.TryGetValue(operation.Id, out var job) ? job : null);
-        return report;
+        LogPurged(job);
+        return state.Error is { } error ? throw error : state.Value!;
     }
 
     /// <summary>Follows a purge started by this client from its id (for example one whose id was handed to another request).</summary>
@@ -469,7 +464,25 @@ public class PoppyClient : IDisposable
         return new ServiceOperation(_coordinator, serviceId, kind, runs);
     }
 
-    private List<ProviderPurgeQueue> Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
+    /// <summary>Checks the request, finds the service and builds each holding provider's queue of batches.</summary>
+    private async ValueTask<PurgeJob> CreateJobAsync(string serviceId, PurgeRequest request, PurgeOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = request.Validate();
+        if (problems.Count > 0)
+        {
+            throw new CdnValidationException(problems);
+        }
+
+        ValidateServiceId(serviceId);
+        var service = await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false)
+            ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
+        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+        var queues = Queues(service, request, options?.Providers, purgeId, out _);
+        return new PurgeJob(purgeId, serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
+    }
+
+    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
     {
         id = purgeId;
         var holders = new List<ProviderServiceDetails>(service.Providers.Count);
@@ -491,20 +504,21 @@ public class PoppyClient : IDisposable
             throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
         }
 
-        var queues = new List<ProviderPurgeQueue>(holders.Count);
-        foreach (var holder in holders)
+        var queues = new ProviderPurgeQueue[holders.Count];
+        for (var h = 0; h < holders.Count; h++)
         {
+            var holder = holders[h];
             var layer = _coordinator.Provider(holder.Provider);
             var unsupported = CapabilityChecker.CheckPurge(request, layer.Capabilities, layer.Name);
             if (unsupported.Count > 0)
             {
                 Log.PurgeUnsupported(_logger, layer.Name, service.ServiceId, unsupported[0].Message);
-                queues.Add(new ProviderPurgeQueue(layer.Name, unsupported));
+                queues[h] = new ProviderPurgeQueue(layer.Name, unsupported);
                 continue;
             }
 
             var batches = PurgeBatcher.Split(request, layer.Capabilities.MaxPurgeBatchSize);
-            queues.Add(new ProviderPurgeQueue(layer, new ServiceReference(service.ServiceId, holder.VendorServiceId), batches, purgeId + "-" + layer.Name + "-", _options.PurgeConcurrencyPerProvider, _logger));
+            queues[h] = new ProviderPurgeQueue(layer, new ServiceReference(service.ServiceId, holder.VendorServiceId), batches, purgeId, _options.PurgeConcurrencyPerProvider, _logger);
         }
 
         return queues;
@@ -520,15 +534,16 @@ public class PoppyClient : IDisposable
         }
     }
 
-    private void LogPurged(PurgeJob? job)
+    private void LogPurged(PurgeJob job)
     {
-        if (job is null)
+        if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;
         }
 
-        foreach (var p in job.Progress)
+        foreach (var queue in job.Queues)
         {
+            var p = queue.Progress();
             Log.PurgeCompleted(_logger, job.ServiceId, p.Provider, p.TotalBatches, p.FailedBatches);
         }
     }

@@ -6,21 +6,49 @@ namespace Poppy.Sdk.Purge;
 /// so two pollers never submit the same batch.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim's wait handle is never created (no AvailableWaitHandle), so it holds nothing to dispose; jobs are dropped by the client's bounded registry.")]
-internal sealed class PurgeJob(string id, string serviceId, PurgeRequest request, IReadOnlyList<ProviderPurgeQueue> queues, bool waitForVendor, TimeProvider time)
+internal sealed class PurgeJob(string purgeId, string serviceId, PurgeRequest request, ProviderPurgeQueue[] queues, bool waitForVendor, TimeProvider time)
 {
     private readonly SemaphoreSlim _step = new(1, 1);
+    private string? _id;
 
-    public string Id { get; } = id;
+    /// <summary>The operation id (<c>poppy:purge:&lt;service id&gt;:&lt;purge id&gt;</c>), built when first asked for (a plain <c>PurgeAsync</c> never does).</summary>
+    public string Id => _id ??= new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, ServiceId + ":" + purgeId).ToString();
 
     public string ServiceId { get; } = serviceId;
 
     public PurgeRequest Request { get; } = request;
 
-    public IReadOnlyList<ProviderPurgeQueue> Queues { get; } = queues;
+    public ProviderPurgeQueue[] Queues { get; } = queues;
 
-    public bool IsFinished => Queues.All(q => q.IsFinished(waitForVendor));
+    public bool IsFinished
+    {
+        get
+        {
+            foreach (var queue in Queues)
+            {
+                if (!queue.IsFinished(waitForVendor))
+                {
+                    return false;
+                }
+            }
 
-    public IReadOnlyList<ProviderPurgeProgress> Progress => Queues.Select(q => q.Progress()).ToList();
+            return true;
+        }
+    }
+
+    public IReadOnlyList<ProviderPurgeProgress> Progress
+    {
+        get
+        {
+            var progress = new ProviderPurgeProgress[Queues.Length];
+            for (var i = 0; i < progress.Length; i++)
+            {
+                progress[i] = Queues[i].Progress();
+            }
+
+            return progress;
+        }
+    }
 
     /// <summary>Submits every provider's due batches (providers in parallel) and says when to look again.</summary>
     public async Task<OperationState<PurgeReport>> StepAsync(CancellationToken cancellationToken)
@@ -30,7 +58,7 @@ internal sealed class PurgeJob(string id, string serviceId, PurgeRequest request
         {
             if (!IsFinished)
             {
-                if (Queues.Count == 1)
+                if (Queues.Length == 1)
                 {
                     await Queues[0].StepAsync(time, waitForVendor, cancellationToken).ConfigureAwait(false);
                 }
@@ -63,10 +91,14 @@ internal sealed class PurgeJob(string id, string serviceId, PurgeRequest request
         }
     }
 
-    public PurgeReport Report() => new()
+    public PurgeReport Report()
     {
-        ServiceId = ServiceId,
-        Request = Request,
-        Providers = Queues.Select(q => q.Report()).ToList(),
-    };
+        var providers = new ProviderPurgeReport[Queues.Length];
+        for (var i = 0; i < providers.Length; i++)
+        {
+            providers[i] = Queues[i].Report();
+        }
+
+        return new() { ServiceId = ServiceId, Request = Request, Providers = providers };
+    }
 }
