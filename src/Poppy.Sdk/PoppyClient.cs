@@ -284,11 +284,13 @@ public class PoppyClient : IDisposable
         // the job is not registered for resumption, and the loop polls the job exactly as the operation would (at the
         // job's hint, else PurgeOperation's one-second interval). This keeps the common one-batch purge lean (DESIGN §8).
         var job = await CreateJobAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
-        var state = await job.StepAsync(cancellationToken).ConfigureAwait(false);
+        await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+        var state = job.State();
         while (!state.IsCompleted)
         {
             await Task.Delay(state.RetryAfter ?? PurgeOperation.PollingInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
-            state = await job.StepAsync(cancellationToken).ConfigureAwait(false);
+            await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+            state = job.State();
         }
 
         LogPurged(job);

@@ -8,7 +8,7 @@ namespace Poppy.Sdk.Purge;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim's wait handle is never created (no AvailableWaitHandle), so it holds nothing to dispose; jobs are dropped by the client's bounded registry.")]
 internal sealed class PurgeJob(string purgeId, string serviceId, PurgeRequest request, ProviderPurgeQueue[] queues, bool waitForVendor, TimeProvider time)
 {
-    private readonly SemaphoreSlim _step = new(1, 1);
+    private SemaphoreSlim? _step;
     private string? _id;
 
     /// <summary>The operation id (<c>poppy:purge:&lt;service id&gt;:&lt;purge id&gt;</c>), built when first asked for (a plain <c>PurgeAsync</c> never does).</summary>
@@ -50,45 +50,50 @@ internal sealed class PurgeJob(string purgeId, string serviceId, PurgeRequest re
         }
     }
 
-    /// <summary>Submits every provider's due batches (providers in parallel) and says when to look again.</summary>
+    /// <summary>Submits every provider's due batches (providers in parallel) and says when to look again. Safe for concurrent callers.</summary>
     public async Task<OperationState<PurgeReport>> StepAsync(CancellationToken cancellationToken)
     {
-        await _step.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var step = LazyInitializer.EnsureInitialized(ref _step, static () => new SemaphoreSlim(1, 1));
+        await step.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!IsFinished)
-            {
-                if (Queues.Length == 1)
-                {
-                    await Queues[0].StepAsync(time, waitForVendor, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.WhenAll(Queues.Select(q => q.StepAsync(time, waitForVendor, cancellationToken))).ConfigureAwait(false);
-                }
-            }
-
-            if (IsFinished)
-            {
-                return OperationState<PurgeReport>.Success(Report(), "completed");
-            }
-
-            var now = time.GetUtcNow();
-            TimeSpan? next = null;
-            foreach (var queue in Queues)
-            {
-                if (queue.NextDue(now, waitForVendor) is { } due && (next is null || due < next))
-                {
-                    next = due;
-                }
-            }
-
-            return OperationState<PurgeReport>.Pending(string.Join("; ", Progress), next);
+            await StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+            return State();
         }
         finally
         {
-            _step.Release();
+            step.Release();
         }
+    }
+
+    /// <summary>
+    /// <see cref="StepAsync"/> without serialising callers: only for a job no one else can reach
+    /// (<see cref="PoppyClient.PurgeAsync"/>'s, never registered); then read <see cref="State"/>.
+    /// </summary>
+    public Task StepUnsharedAsync(CancellationToken cancellationToken) =>
+        IsFinished ? Task.CompletedTask
+        : Queues.Length == 1 ? Queues[0].StepAsync(time, waitForVendor, cancellationToken)
+        : Task.WhenAll(Queues.Select(q => q.StepAsync(time, waitForVendor, cancellationToken)));
+
+    /// <summary>Completed with the report once every provider is finished; otherwise pending, with when to look again.</summary>
+    public OperationState<PurgeReport> State()
+    {
+        if (IsFinished)
+        {
+            return OperationState<PurgeReport>.Success(Report(), "completed");
+        }
+
+        var now = time.GetUtcNow();
+        TimeSpan? next = null;
+        foreach (var queue in Queues)
+        {
+            if (queue.NextDue(now, waitForVendor) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+
+        return OperationState<PurgeReport>.Pending(string.Join("; ", Progress), next);
     }
 
     public PurgeReport Report()
