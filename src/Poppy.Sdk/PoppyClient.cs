@@ -294,7 +294,12 @@ public class PoppyClient : IDisposable
         }
 
         LogPurged(job);
-        return state.Error is { } error ? throw error : state.Value!;
+        if (state.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return state.Value!;
     }
 
     /// <summary>Follows a purge started by this client from its id (for example one whose id was handed to another request).</summary>
@@ -480,13 +485,12 @@ public class PoppyClient : IDisposable
         var service = await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false)
             ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
         var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
-        var queues = Queues(service, request, options?.Providers, purgeId, out _);
+        var queues = Queues(service, request, options?.Providers, purgeId);
         return new PurgeJob(purgeId, serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
     }
 
-    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
+    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId)
     {
-        id = purgeId;
         var holders = new List<ProviderServiceDetails>(service.Providers.Count);
         foreach (var p in service.Providers)
         {
