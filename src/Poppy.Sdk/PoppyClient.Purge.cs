@@ -30,27 +30,7 @@ public partial class PoppyClient
     /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or no provider holds it yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
     public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var problems = request.Validate();
-        if (problems.Count > 0)
-        {
-            throw new CdnValidationException(problems);
-        }
-
-        CdnService service;
-        List<ProviderPurgeQueue> queues;
-        string purgeId;
-        try
-        {
-            service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-            queues = Queues(service, request, options?.Providers, Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N"), out purgeId);
-        }
-        catch (CdnException ex) when (Tag(ex, serviceId, null))
-        {
-            throw; // not reached: the filter only tags the exception
-        }
-
-        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, serviceId + ":" + purgeId).ToString(), serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
+        var job = await CreateJobAsync(serviceId, request, options, cancellationToken).ConfigureAwait(false);
         Remember(job);
         var operation = new PurgeOperation(job, _timeProvider);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -71,15 +51,26 @@ public partial class PoppyClient
     /// <exception cref="CdnRequestFailedException">The service is not in the catalog, or no provider holds it yet.</exception>
     public virtual async Task<PurgeReport> PurgeAsync(string serviceId, PurgeRequest request, CancellationToken cancellationToken = default)
     {
-        var operation = await StartPurgeAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
-        if (operation.HasCompleted)
+        // StartPurgeAsync + WaitForCompletionAsync, without the operation object: its id is never handed out here, so
+        // the job is not registered for resumption, and the loop polls the job exactly as the operation would (at the
+        // job's hint, else PurgeOperation's one-second interval). This keeps the common one-batch purge lean (DESIGN §8).
+        var job = await CreateJobAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
+        await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+        var state = job.State();
+        while (!state.IsCompleted)
         {
-            return operation.Value;
+            await Task.Delay(state.RetryAfter ?? PurgeOperation.PollingInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+            state = job.State();
         }
 
-        var report = await operation.WaitForCompletionAsync(cancellationToken).ConfigureAwait(false);
-        LogPurged(_purgeJobs.TryGetValue(operation.Id, out var job) ? job : null);
-        return report;
+        LogPurged(job);
+        if (state.Error is { } error)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
+        return state.Value!;
     }
 
     /// <summary>
@@ -102,16 +93,17 @@ public partial class PoppyClient
 
         var service = await GetRequiredAsync(report.ServiceId, cancellationToken).ConfigureAwait(false);
         var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
-        var queues = new List<ProviderPurgeQueue>(failed.Count);
-        foreach (var provider in failed)
+        var queues = new ProviderPurgeQueue[failed.Count];
+        for (var i = 0; i < failed.Count; i++)
         {
+            var provider = failed[i];
             var holder = service.Providers.FirstOrDefault(p => p.Provider == provider.Provider && p.VendorServiceId is not null)
                 ?? throw new CdnRequestFailedException("catalog", $"Provider '{provider.Provider}' no longer holds service '{report.ServiceId}'.", 409, CdnErrorCode.Conflict, isTransient: false) { ServiceId = report.ServiceId };
             var request = report.Request.Kind == PurgeKind.All ? report.Request : report.Request with { Items = provider.Failed.SelectMany(b => b.Items).ToList() };
-            queues.Add(Queue(report.ServiceId, holder, request, purgeId));
+            queues[i] = Queue(report.ServiceId, holder, request, purgeId);
         }
 
-        var job = new PurgeJob(new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, report.ServiceId + ":" + purgeId).ToString(), report.ServiceId, report.Request, queues, false, _timeProvider);
+        var job = new PurgeJob(purgeId, report.ServiceId, report.Request, queues, false, _timeProvider);
         Remember(job);
         var operation = new PurgeOperation(job, _timeProvider);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -135,9 +127,31 @@ public partial class PoppyClient
     }
 
 
-    private List<ProviderPurgeQueue> Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId, out string id)
+    /// <summary>Checks the request, finds the service and builds each holding provider's queue of batches.</summary>
+    private async ValueTask<PurgeJob> CreateJobAsync(string serviceId, PurgeRequest request, PurgeOptions? options, CancellationToken cancellationToken)
     {
-        id = purgeId;
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = request.Validate();
+        if (problems.Count > 0)
+        {
+            throw new CdnValidationException(problems);
+        }
+
+        try
+        {
+            var service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
+            var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+            var queues = Queues(service, request, options?.Providers, purgeId);
+            return new PurgeJob(purgeId, serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
+        }
+        catch (CdnException ex) when (Tag(ex, serviceId, null))
+        {
+            throw; // not reached: the filter only tags the exception
+        }
+    }
+
+    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId)
+    {
         var holders = new List<ProviderServiceDetails>(service.Providers.Count);
         foreach (var p in service.Providers)
         {
@@ -157,10 +171,10 @@ public partial class PoppyClient
             throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
         }
 
-        var queues = new List<ProviderPurgeQueue>(holders.Count);
-        foreach (var holder in holders)
+        var queues = new ProviderPurgeQueue[holders.Count];
+        for (var h = 0; h < holders.Count; h++)
         {
-            queues.Add(Queue(service.ServiceId, holder, request, purgeId));
+            queues[h] = Queue(service.ServiceId, holders[h], request, purgeId);
         }
 
         return queues;
@@ -177,7 +191,7 @@ public partial class PoppyClient
         }
 
         var batches = PurgeBatcher.Split(request, layer.Capabilities.MaxPurgeBatchSize);
-        return new ProviderPurgeQueue(layer, new ServiceReference(serviceId, holder.VendorServiceId), batches, purgeId + "-" + layer.Name + "-", _options.PurgeConcurrencyPerProvider, _logger);
+        return new ProviderPurgeQueue(layer, new ServiceReference(serviceId, holder.VendorServiceId), batches, purgeId, _options.PurgeConcurrencyPerProvider, _logger);
     }
 
     private void Remember(PurgeJob job)
@@ -190,15 +204,16 @@ public partial class PoppyClient
         }
     }
 
-    private void LogPurged(PurgeJob? job)
+    private void LogPurged(PurgeJob job)
     {
-        if (job is null)
+        if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;
         }
 
-        foreach (var p in job.Progress)
+        foreach (var queue in job.Queues)
         {
+            var p = queue.Progress();
             Log.PurgeCompleted(_logger, job.ServiceId, p.Provider, p.TotalBatches, p.FailedBatches);
         }
     }

@@ -110,6 +110,23 @@ public sealed class PurgeTests
     }
 
     [Fact]
+    public async Task StartPurgeAsync_VendorRefusesManyTimes_DoesNotOpenTheCircuit()
+    {
+        // CloudFront refuses every resubmission while an invalidation is in flight: those refusals are flow control, and
+        // counting them as failures would open the circuit and fail the queued batches (and every other call) for good.
+        using var f = await DeployedAsync((name, c) => c with { MaxPurgeBatchSize = 1 });
+        f.B.Faults.RateLimitNext(12, TimeSpan.FromMilliseconds(250), operation: "purge");
+
+        var operation = await f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("/1", "/2", "/3", "/4"));
+        var report = await f.CompleteAsync(operation);
+
+        Assert.True(report.IsSuccess);
+        Assert.False(f.Client.IsCircuitOpen("b"));
+        Assert.Equal(["/1", "/2", "/3", "/4"], f.B.Purges.SelectMany(p => p.Request.Items).Order());
+        Assert.NotNull(await f.Client.GetProviderServiceAsync("svc-1", "b"));
+    }
+
+    [Fact]
     public async Task PurgeAsync_SoftPurgeAll_IsPassedThroughAsOneBatch()
     {
         using var f = await DeployedAsync();

@@ -20,7 +20,7 @@ internal sealed class ProviderPurgeQueue
     private readonly int _concurrency;
     private readonly ILogger _logger;
 
-    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, string idempotencyPrefix, int concurrency, ILogger logger)
+    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, string purgeId, int concurrency, ILogger logger)
     {
         _layer = layer;
         ProviderName = layer.ProviderName;
@@ -30,7 +30,7 @@ internal sealed class ProviderPurgeQueue
         _slots = new Slot[batches.Count];
         for (var i = 0; i < batches.Count; i++)
         {
-            _slots[i] = new Slot(batches[i] with { IdempotencyKey = idempotencyPrefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            _slots[i] = new Slot(batches[i] with { IdempotencyKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{purgeId}-{ProviderName}-{i}") });
         }
     }
 
@@ -49,8 +49,18 @@ internal sealed class ProviderPurgeQueue
     public IReadOnlyList<ValidationProblem>? Unsupported { get; }
 
     /// <summary>Whether every batch was accepted or failed for good (and, when asked, the vendor finished).</summary>
-    public bool IsFinished(bool waitForVendor) =>
-        _slots.All(s => s.State == SlotState.Failed || (s.State == SlotState.Accepted && (!waitForVendor || s.VendorDone)));
+    public bool IsFinished(bool waitForVendor)
+    {
+        foreach (var s in _slots)
+        {
+            if (s.State != SlotState.Failed && (s.State != SlotState.Accepted || (waitForVendor && !s.VendorDone)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     public ProviderPurgeProgress Progress()
     {
@@ -87,13 +97,37 @@ internal sealed class ProviderPurgeQueue
     }
 
     /// <summary>Submits what is due; returns when every submitted call has answered.</summary>
-    public async Task StepAsync(TimeProvider time, bool waitForVendor, CancellationToken cancellationToken)
+    public Task StepAsync(TimeProvider time, bool waitForVendor, CancellationToken cancellationToken)
     {
         if (Unsupported is not null)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        if (_slots.Length == 1 && !waitForVendor)
+        {
+            // One batch (most purges): the loop below without its wave list and its own state machine.
+            var slot = _slots[0];
+            var now = time.GetUtcNow();
+            if (slot.State != SlotState.Queued || slot.NotBefore > now)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (!_layer.TryTakePurgeToken(out var wait))
+            {
+                DeferFrom(0, now + wait);
+                return Task.CompletedTask;
+            }
+
+            return SubmitAsync(slot, time, cancellationToken);
+        }
+
+        return StepCoreAsync(time, waitForVendor, cancellationToken);
+    }
+
+    private async Task StepCoreAsync(TimeProvider time, bool waitForVendor, CancellationToken cancellationToken)
+    {
         var wave = new List<Slot>(_concurrency);
         var index = 0;
         while (true)
@@ -156,13 +190,32 @@ internal sealed class ProviderPurgeQueue
         }
     }
 
-    public ProviderPurgeReport Report() => new()
+    public ProviderPurgeReport Report()
     {
-        Provider = ProviderName,
-        Unsupported = Unsupported,
-        Succeeded = _slots.Where(s => s.State == SlotState.Accepted).Select(s => s.Result!).ToList(),
-        Failed = _slots.Where(s => s.State == SlotState.Failed).Select(s => new FailedPurgeBatch(s.Batch.Items, s.Error!)).ToList(),
-    };
+        int accepted = 0, failed = 0;
+        foreach (var slot in _slots)
+        {
+            accepted += slot.State == SlotState.Accepted ? 1 : 0;
+            failed += slot.State == SlotState.Failed ? 1 : 0;
+        }
+
+        var succeeded = accepted == 0 ? [] : new PurgeResult[accepted];
+        var failures = failed == 0 ? [] : new FailedPurgeBatch[failed];
+        int a = 0, f = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot.State == SlotState.Accepted)
+            {
+                succeeded[a++] = slot.Result!;
+            }
+            else if (slot.State == SlotState.Failed)
+            {
+                failures[f++] = new FailedPurgeBatch(slot.Batch.Items, slot.Error!);
+            }
+        }
+
+        return new() { Provider = ProviderName, Unsupported = Unsupported, Succeeded = succeeded, Failed = failures };
+    }
 
     private void DeferFrom(int index, DateTimeOffset notBefore)
     {
@@ -181,7 +234,7 @@ internal sealed class ProviderPurgeQueue
         var items = Math.Max(1, slot.Batch.Items.Count);
         try
         {
-            slot.Result = await _layer.PurgeAsync(_reference, slot.Batch, cancellationToken).ConfigureAwait(false);
+            slot.Result = _layer.WrapCompletion(await _layer.InvokePurgeAsync(_reference, slot.Batch, cancellationToken).ConfigureAwait(false));
             slot.State = SlotState.Accepted;
             PoppyTelemetry.PurgeItems.Add(items, new KeyValuePair<string, object?>("poppy.provider", ProviderName), new KeyValuePair<string, object?>("poppy.outcome", "success"));
             return false;

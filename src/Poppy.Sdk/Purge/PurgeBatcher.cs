@@ -3,12 +3,12 @@ namespace Poppy.Sdk.Purge;
 /// <summary>Splits a neutral purge request into vendor-sized batches.</summary>
 internal static class PurgeBatcher
 {
-    public static List<PurgeRequest> Split(PurgeRequest request, int size)
+    public static IReadOnlyList<PurgeRequest> Split(PurgeRequest request, int size)
     {
         size = Math.Max(1, size);
         if (request.Kind == PurgeKind.All || request.Items.Count <= size)
         {
-            return [request];
+            return new[] { request };
         }
 
         var batches = new List<PurgeRequest>((request.Items.Count + size - 1) / size);

@@ -6,67 +6,104 @@ namespace Poppy.Sdk.Purge;
 /// so two pollers never submit the same batch.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim's wait handle is never created (no AvailableWaitHandle), so it holds nothing to dispose; jobs are dropped by the client's bounded registry.")]
-internal sealed class PurgeJob(string id, string serviceId, PurgeRequest request, IReadOnlyList<ProviderPurgeQueue> queues, bool waitForVendor, TimeProvider time)
+internal sealed class PurgeJob(string purgeId, string serviceId, PurgeRequest request, ProviderPurgeQueue[] queues, bool waitForVendor, TimeProvider time)
 {
-    private readonly SemaphoreSlim _step = new(1, 1);
+    private SemaphoreSlim? _step;
+    private string? _id;
 
-    public string Id { get; } = id;
+    /// <summary>The operation id (<c>poppy:purge:&lt;service id&gt;:&lt;purge id&gt;</c>), built when first asked for (a plain <c>PurgeAsync</c> never does).</summary>
+    public string Id => _id ??= new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, ServiceId + ":" + purgeId).ToString();
 
     public string ServiceId { get; } = serviceId;
 
     public PurgeRequest Request { get; } = request;
 
-    public IReadOnlyList<ProviderPurgeQueue> Queues { get; } = queues;
+    public ProviderPurgeQueue[] Queues { get; } = queues;
 
-    public bool IsFinished => Queues.All(q => q.IsFinished(waitForVendor));
-
-    public IReadOnlyList<ProviderPurgeProgress> Progress => Queues.Select(q => q.Progress()).ToList();
-
-    /// <summary>Submits every provider's due batches (providers in parallel) and says when to look again.</summary>
-    public async Task<OperationState<PurgeReport>> StepAsync(CancellationToken cancellationToken)
+    public bool IsFinished
     {
-        await _step.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        get
         {
-            if (!IsFinished)
-            {
-                if (Queues.Count == 1)
-                {
-                    await Queues[0].StepAsync(time, waitForVendor, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Task.WhenAll(Queues.Select(q => q.StepAsync(time, waitForVendor, cancellationToken))).ConfigureAwait(false);
-                }
-            }
-
-            if (IsFinished)
-            {
-                return OperationState<PurgeReport>.Success(Report(), "completed");
-            }
-
-            var now = time.GetUtcNow();
-            TimeSpan? next = null;
             foreach (var queue in Queues)
             {
-                if (queue.NextDue(now, waitForVendor) is { } due && (next is null || due < next))
+                if (!queue.IsFinished(waitForVendor))
                 {
-                    next = due;
+                    return false;
                 }
             }
 
-            return OperationState<PurgeReport>.Pending(string.Join("; ", Progress), next);
-        }
-        finally
-        {
-            _step.Release();
+            return true;
         }
     }
 
-    public PurgeReport Report() => new()
+    public IReadOnlyList<ProviderPurgeProgress> Progress
     {
-        ServiceId = ServiceId,
-        Request = Request,
-        Providers = Queues.Select(q => q.Report()).ToList(),
-    };
+        get
+        {
+            var progress = new ProviderPurgeProgress[Queues.Length];
+            for (var i = 0; i < progress.Length; i++)
+            {
+                progress[i] = Queues[i].Progress();
+            }
+
+            return progress;
+        }
+    }
+
+    /// <summary>Submits every provider's due batches (providers in parallel) and says when to look again. Safe for concurrent callers.</summary>
+    public async Task<OperationState<PurgeReport>> StepAsync(CancellationToken cancellationToken)
+    {
+        var step = LazyInitializer.EnsureInitialized(ref _step, static () => new SemaphoreSlim(1, 1));
+        await step.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
+            return State();
+        }
+        finally
+        {
+            step.Release();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="StepAsync"/> without serialising callers: only for a job no one else can reach
+    /// (<see cref="PoppyClient.PurgeAsync"/>'s, never registered); then read <see cref="State"/>.
+    /// </summary>
+    public Task StepUnsharedAsync(CancellationToken cancellationToken) =>
+        IsFinished ? Task.CompletedTask
+        : Queues.Length == 1 ? Queues[0].StepAsync(time, waitForVendor, cancellationToken)
+        : Task.WhenAll(Queues.Select(q => q.StepAsync(time, waitForVendor, cancellationToken)));
+
+    /// <summary>Completed with the report once every provider is finished; otherwise pending, with when to look again.</summary>
+    public OperationState<PurgeReport> State()
+    {
+        if (IsFinished)
+        {
+            return OperationState<PurgeReport>.Success(Report(), "completed");
+        }
+
+        var now = time.GetUtcNow();
+        TimeSpan? next = null;
+        foreach (var queue in Queues)
+        {
+            if (queue.NextDue(now, waitForVendor) is { } due && (next is null || due < next))
+            {
+                next = due;
+            }
+        }
+
+        return OperationState<PurgeReport>.Pending(string.Join("; ", Progress), next);
+    }
+
+    public PurgeReport Report()
+    {
+        var providers = new ProviderPurgeReport[Queues.Length];
+        for (var i = 0; i < providers.Length; i++)
+        {
+            providers[i] = Queues[i].Report();
+        }
+
+        return new() { ServiceId = ServiceId, Request = Request, Providers = providers };
+    }
 }

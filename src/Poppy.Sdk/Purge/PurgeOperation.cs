@@ -34,9 +34,12 @@ public sealed class PurgeOperation : CdnOperation<PurgeReport>
     public IReadOnlyList<ProviderPurgeProgress> Progress => _job.Progress;
 
     /// <inheritdoc />
-    public override TimeSpan DefaultPollingInterval => TimeSpan.FromSeconds(1);
+    public override TimeSpan DefaultPollingInterval => PollingInterval;
+
+    /// <summary>How often a purge is polled when no vendor hint says otherwise.</summary>
+    internal static TimeSpan PollingInterval { get; } = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
-    protected override async ValueTask<OperationState<PurgeReport>> PollAsync(CancellationToken cancellationToken) =>
-        await _job.StepAsync(cancellationToken).ConfigureAwait(false);
+    protected override ValueTask<OperationState<PurgeReport>> PollAsync(CancellationToken cancellationToken) =>
+        new(_job.StepAsync(cancellationToken));
 }

@@ -43,9 +43,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = breaker.SamplingDuration,
                 BreakDuration = breaker.BreakDuration,
-                // A rate limit (429, CloudFront's in-flight invalidation limit) is the vendor working as designed, not a
-                // sign it is down: it is honoured by waiting (the purge operation queues), never counted toward breaking.
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not CdnRateLimitedException && IsTransient(e)),
+                // A vendor's "not now" (rate or in-flight limits: CdnRateLimitedException) is flow control from a vendor
+                // that answers, not a sign it is down: the purge operation queues the batch on the vendor's hint. Counting it
+                // would open the circuit during any large purge (CloudFront refuses each retry while an invalidation is in
+                // flight) and then refuse every call to the provider, purges included, for BreakDuration.
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e and not CdnRateLimitedException && IsTransient(e)),
             })
             .AddTimeout(options.ProviderCallTimeout)
             .Build();
@@ -99,11 +101,22 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         InvokeAsync("get", service.ServiceId, static (p, s, ct) => p.GetServiceAsync(s, ct), service, cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default)
-    {
-        var result = await InvokeAsync("purge", service.ServiceId, static (p, s, ct) => p.PurgeAsync(s.service, s.request, ct), (service, request), cancellationToken).ConfigureAwait(false);
-        return result.Completion is { HasCompleted: false } completion ? result with { Completion = completion.WrapWith(this) } : result;
-    }
+    public override async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default) =>
+        WrapCompletion(await InvokePurgeAsync(service, request, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The purge call through this layer, its completion not yet wrapped (see <see cref="WrapCompletion"/>): the purge queue awaits it directly.</summary>
+    /// <param name="service">The service.</param>
+    /// <param name="request">One batch.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The provider's result.</returns>
+    internal Task<PurgeResult> InvokePurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken) =>
+        InvokeAsync("purge", service.ServiceId, static (p, s, ct) => p.PurgeAsync(s.service, s.request, ct), (service, request), cancellationToken);
+
+    /// <summary>Wraps a purge result's pending completion so its polls pass this layer.</summary>
+    /// <param name="result">The provider's result.</param>
+    /// <returns>The result, its completion wrapped.</returns>
+    internal PurgeResult WrapCompletion(PurgeResult result) =>
+        result.Completion is { HasCompleted: false } completion ? result with { Completion = completion.WrapWith(this) } : result;
 
     /// <inheritdoc />
     public override async Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
@@ -179,12 +192,27 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
             activity.SetTag("poppy.service_id", serviceId);
         }
 
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            var result = await _pipeline.ExecuteAsync(
-                static (s, ct) => new ValueTask<T>(s.call(s.provider, s.state, ct)),
-                (call, provider: InnerProvider, state),
-                cancellationToken).ConfigureAwait(false);
+            // The outcome API with an object result: the same strategies as ExecuteAsync, without Polly's exception
+            // wrapper and without the bridge that converts each T to the non-generic pipeline's object (≈ 400 B per call).
+            var outcome = await _pipeline.ExecuteOutcomeAsync(
+                static async (context, s) =>
+                {
+                    try
+                    {
+                        return Outcome.FromResult<object?>(await s.call(s.provider, s.state, context.CancellationToken).ConfigureAwait(false));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<object?>(ex);
+                    }
+                },
+                context,
+                (call, provider: InnerProvider, state)).ConfigureAwait(false);
+            outcome.ThrowIfException();
+            var result = (T)outcome.Result!;
             Record(operation, "success", start, activity);
             Log.ProviderCallSucceeded(_logger, ProviderName, operation, serviceId, _timeProvider.GetElapsedTime(start).TotalMilliseconds);
             return result;
@@ -207,6 +235,10 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         {
             Record(operation, "cancelled", start, activity);
             throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
