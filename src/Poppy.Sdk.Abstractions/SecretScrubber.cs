@@ -226,13 +226,14 @@ public sealed class SecretScrubber
             i += text[i] == '\\' ? 2 : 1;
         }
 
-        if (i < text.Length && text[i] == '\'')
+        if (QuoteLength(text, i) is > 0 and var open)
         {
-            for (var j = i + 1; j < text.Length; j++)
+            for (var j = i + open; j < text.Length; j++)
             {
-                if (text[j] == '\'' && (j + 1 == text.Length || char.IsWhiteSpace(text[j + 1]) || text[j + 1] is '<' or '"' or '\\' or '.' or ',' or '}'))
+                if (QuoteLength(text, j) is > 0 and var close
+                    && (j + close == text.Length || char.IsWhiteSpace(text[j + close]) || text[j + close] is '<' or '"' or '\\' or '.' or ',' or '}'))
                 {
-                    return j + 1;
+                    return j + close;
                 }
             }
         }
@@ -240,6 +241,30 @@ public sealed class SecretScrubber
         // No quoted block (or it was cut short): remove to the end of the enclosing XML element, or of the text.
         var tag = text.IndexOf('<', i);
         return tag < 0 ? text.Length : tag;
+    }
+
+    /// <summary>The length of a single quote at <paramref name="i"/>: as is, JSON-escaped (<c>\u0027</c>) or an XML entity; 0 when none.</summary>
+    private static int QuoteLength(string text, int i)
+    {
+        if (i >= text.Length)
+        {
+            return 0;
+        }
+
+        if (text[i] == '\'')
+        {
+            return 1;
+        }
+
+        foreach (var quote in (ReadOnlySpan<string>)["\\u0027", "&apos;", "&#39;", "&#x27;"])
+        {
+            if (string.Compare(text, i, quote, 0, quote.Length, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return quote.Length;
+            }
+        }
+
+        return 0;
     }
 
     private static bool IsEscapedWhiteSpace(string text, int i) =>
