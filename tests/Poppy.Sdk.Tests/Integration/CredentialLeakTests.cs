@@ -4,6 +4,8 @@ using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Fastly;
+using Poppy.Sdk.Models;
+using Poppy.Sdk.Testing;
 
 namespace Poppy.Sdk.Tests.Integration;
 
@@ -80,6 +82,36 @@ public sealed class CredentialLeakTests
             Assert.DoesNotContain("x-amz-security-token", text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("Canonical String", text, StringComparison.OrdinalIgnoreCase);
         }
+    }
+
+    [Fact]
+    public async Task CreateServiceAsync_ProviderThrowsForeignExceptionWithCanonicalRequest_CompositeRemovesItEverywhere()
+    {
+        // A third-party provider that does not scrub: the composite knows no credential value, but it removes the
+        // signing details (where the session token sits) from what it logs, throws and stores.
+        var leaked = "The request signature we calculated does not match the signature you provided.\n\nThe Canonical String for this request should have been\n'GET\n/\n\nhost:cdn.example\nx-amz-security-token:" + SessionToken + "\n\nhost;x-amz-security-token\nabc'\n\nThe String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20261201T090000Z\n20261201/us-east-1/cloudfront/aws4_request\ndef'\n";
+        var logs = new FakeLogCollector();
+        using var loggerFactory = new CollectingLoggerFactory(logs);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var leaky = new ThrowingCdnProvider(new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "leaky", TimeProvider = time }), new InvalidOperationException(leaked));
+        using var client = new PoppyClient([leaky], new PoppyClientOptions().AddFlavor("mirror", FlavorMode.Mirror, "leaky"), timeProvider: time, loggerFactory: loggerFactory);
+
+        var error = await Assert.ThrowsAnyAsync<CdnException>(() => client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+
+        var stored = await client.Catalog.GetAsync("svc-1");
+        var texts = new List<string> { error.Message, error.ToString(), ProviderError.FromException(error).Message };
+        texts.AddRange(stored?.Providers.Select(p => p.Error?.Message ?? "") ?? []);
+        var records = logs.GetSnapshot();
+        Assert.Contains(records, r => r.Id.Id == 1001 && r.Message.Contains("does not match the signature", StringComparison.Ordinal));
+        texts.AddRange(records.Select(r => r.Message));
+        Assert.All(texts, t => Assert.DoesNotContain("x-amz-security-token", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain(SessionToken[..16], t, StringComparison.Ordinal));
+    }
+
+    private sealed class ThrowingCdnProvider(ICdnProvider inner, Exception failure) : DelegatingCdnProvider(inner)
+    {
+        public override Task<CdnOperation<ProviderServiceDetails>> CreateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default) =>
+            Task.FromException<CdnOperation<ProviderServiceDetails>>(failure);
     }
 
     /// <summary>Every category's logger writes to one collector, at every level (trace included).</summary>
