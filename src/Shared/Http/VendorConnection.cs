@@ -90,6 +90,14 @@ internal sealed class VendorConnection
     /// <summary>The clock (for vendor code that needs "now", such as signing or rate-limit resets).</summary>
     public TimeProvider Time => _time;
 
+    /// <summary>
+    /// Vendor text without credentials or signing details, for the rare message built from a successful answer's body
+    /// (a validation result); error answers, excerpts and transport errors are scrubbed by the connection itself.
+    /// </summary>
+    /// <param name="text">The vendor's text.</param>
+    /// <returns>The scrubbed text.</returns>
+    public string Scrub(string? text) => Settings.Scrubber.Scrub(text);
+
     /// <summary>Sends a request; throws the mapped exception for any unsuccessful answer.</summary>
     /// <param name="request">The call.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
