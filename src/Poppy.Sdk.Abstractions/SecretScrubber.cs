@@ -72,8 +72,15 @@ public sealed class SecretScrubber
     /// <summary>The text without signing details and without any credential value.</summary>
     /// <param name="text">Vendor text (a body, a message, an excerpt); null is empty.</param>
     /// <returns>The scrubbed text (the same instance when there was nothing to remove).</returns>
-    public string Scrub(string? text)
+    public string Scrub(string? text) => Scrub(text, []);
+
+    /// <summary>The text without signing details, without any configured credential value and without <paramref name="moreSecrets"/>.</summary>
+    /// <param name="text">Vendor text; null is empty.</param>
+    /// <param name="moreSecrets">Values known only for this text, such as the credentials the request was actually sent with.</param>
+    /// <returns>The scrubbed text (the same instance when there was nothing to remove).</returns>
+    public string Scrub(string? text, IEnumerable<string?> moreSecrets)
     {
+        ArgumentNullException.ThrowIfNull(moreSecrets);
         if (string.IsNullOrEmpty(text))
         {
             return "";
@@ -83,7 +90,7 @@ public sealed class SecretScrubber
         IEnumerable<string?> secrets;
         try
         {
-            secrets = _secrets().ToArray();
+            secrets = _secrets().Concat(moreSecrets).ToArray();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

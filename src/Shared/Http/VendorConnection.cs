@@ -96,7 +96,12 @@ internal sealed class VendorConnection
     /// </summary>
     /// <param name="text">The vendor's text.</param>
     /// <returns>The scrubbed text.</returns>
-    public string Scrub(string? text) => Settings.Scrubber.Scrub(text);
+    /// <param name="response">The answer the text comes from (its sent credentials are scrubbed too).</param>
+    public string Scrub(VendorResponse response, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return Settings.Scrubber.Scrub(text, response.SentCredentials);
+    }
 
     /// <summary>Sends a request; throws the mapped exception for any unsuccessful answer.</summary>
     /// <param name="request">The call.</param>
@@ -167,7 +172,7 @@ internal sealed class VendorConnection
     public CdnRequestFailedException Malformed(VendorResponse response, string expected, Exception? cause = null)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var excerpt = Excerpt(Settings.Scrubber.Scrub(response.Body), ExcerptLength);
+        var excerpt = Excerpt(Scrub(response, response.Body), ExcerptLength);
         var error = new CdnRequestFailedException(
             Provider,
             string.Create(CultureInfo.InvariantCulture, $"{Settings.Vendor} {response.Operation} returned HTTP {response.Status} with a body that is not {expected}")
@@ -231,6 +236,8 @@ internal sealed class VendorConnection
         ArgumentNullException.ThrowIfNull(call);
         cancellationToken.ThrowIfCancellationRequested();
         using var request = new HttpRequestMessage(call.Method, new Uri(_baseAddress, call.Path)) { Content = call.Content };
+        var sent = new SentCredentials();
+        request.Options.Set(SentCredentials.Key, sent);
         if (Settings.Accept is { } accept)
         {
             request.Headers.Accept.ParseAdd(accept);
@@ -270,7 +277,7 @@ internal sealed class VendorConnection
         }
         catch (HttpRequestException e)
         {
-            var text = Settings.Scrubber.Scrub(e.Message);
+            var text = Settings.Scrubber.Scrub(e.Message, sent.Values);
 
             // The cause is kept for diagnostics unless its own text held a credential (ToString() prints it).
             var cause = string.Equals(text, e.Message, StringComparison.Ordinal) ? e : new HttpRequestException(e.HttpRequestError, text, null, e.StatusCode);
@@ -292,7 +299,7 @@ internal sealed class VendorConnection
             if (response.IsSuccessStatusCode)
             {
                 VendorConnectionLog.RequestCompleted(_logger, Provider, method, path, status, elapsed, requestId);
-                return new VendorResponse(status, body, response.Headers, requestId, call.Operation);
+                return new VendorResponse(status, body, response.Headers, requestId, call.Operation) { SentCredentials = [.. sent.Values] };
             }
 
             if (call.NotFoundAsNull && response.StatusCode == HttpStatusCode.NotFound)
@@ -304,16 +311,16 @@ internal sealed class VendorConnection
             var now = _time.GetUtcNow();
             var retryAfter = RetryAfter(response.Headers, now) ?? Settings.RateLimitRetryAfter?.Invoke(response.Headers, now);
             var reason = response.ReasonPhrase is { Length: > 0 } phrase ? phrase : response.StatusCode.ToString();
-            var error = Scrubbed(_errors.Map(new VendorError(Provider, call.Operation, status, reason, Settings.Scrubber.Scrub(body), response.Headers, requestId, retryAfter)));
+            var error = Scrubbed(_errors.Map(new VendorError(Provider, call.Operation, status, reason, Settings.Scrubber.Scrub(body, sent.Values), response.Headers, requestId, retryAfter)), sent);
             VendorConnectionLog.RequestFailed(_logger, Provider, method, path, status, error.ErrorCode.ToString(), elapsed, requestId);
             throw error;
         }
     }
 
     /// <summary>The mapped exception, rebuilt with a scrubbed message if the mapper put a credential in it from elsewhere than the (already scrubbed) body.</summary>
-    private CdnRequestFailedException Scrubbed(CdnRequestFailedException error)
+    private CdnRequestFailedException Scrubbed(CdnRequestFailedException error, SentCredentials sent)
     {
-        var message = Settings.Scrubber.Scrub(error.Message);
+        var message = Settings.Scrubber.Scrub(error.Message, sent.Values);
         if (string.Equals(message, error.Message, StringComparison.Ordinal))
         {
             return error;

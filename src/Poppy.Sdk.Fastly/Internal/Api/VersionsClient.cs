@@ -29,7 +29,7 @@ internal sealed class VersionsClient(VendorConnection connection)
         if (!string.Equals(result.Status, "ok", StringComparison.OrdinalIgnoreCase))
         {
             // A successful answer's body skips the connection's error path: scrub it here before quoting it.
-            var (text, _) = FastlyErrorMapper.ReadError(connection.Scrub(response.Body));
+            var (text, _) = FastlyErrorMapper.ReadError(connection.Scrub(response, response.Body));
             throw new CdnRequestFailedException(
                 connection.Provider,
                 $"Fastly rejected the configuration of version {version} of service '{serviceId}': {text ?? "no details given"}",
