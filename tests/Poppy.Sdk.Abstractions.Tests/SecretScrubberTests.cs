@@ -182,6 +182,14 @@ public class SecretScrubberTests
     }
 
     [Fact]
+    public void Scrub_MoreSecretsForThisText_AreMaskedWithTheConfiguredOnes()
+    {
+        var text = Aws.Scrub($"sent {ApiToken} configured {SessionToken}", [ApiToken, null, "short"]);
+
+        Assert.Equal($"sent {SecretScrubber.Mask} configured {SecretScrubber.Mask}", text);
+    }
+
+    [Fact]
     public void Scrub_SecretSourceThrows_WithholdsTheText()
     {
         var scrubber = new SecretScrubber(() => throw new InvalidOperationException("vault down"));
