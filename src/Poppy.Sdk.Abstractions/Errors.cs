@@ -187,7 +187,7 @@ public class CdnRequestFailedException : CdnException
         sb.Append(", transient=").Append(IsTransient ? "true" : "false").Append(')');
         if (InnerException is not null)
         {
-            sb.AppendLine().Append(" ---> ").Append(InnerException.GetType().FullName).Append(": ").Append(InnerException.Message);
+            sb.AppendLine().Append(" ---> ").Append(InnerException.GetType().FullName).Append(": ").Append(SecretScrubber.WithoutSecrets.Scrub(InnerException.Message));
         }
 
         if (StackTrace is not null)
@@ -289,7 +289,7 @@ public class CdnAllProvidersFailedException : CdnException
         sb.Append(CultureInfo.InvariantCulture, $"'{operation}' failed on every provider tried ({attempts.Count}):");
         foreach (var a in attempts)
         {
-            sb.AppendLine().Append("  ").Append(a.Provider).Append(": ").Append(a.Exception.Message);
+            sb.AppendLine().Append("  ").Append(a.Provider).Append(": ").Append(SecretScrubber.WithoutSecrets.Scrub(a.Exception.Message));
         }
 
         return sb.ToString();

@@ -33,12 +33,22 @@ public sealed record ProviderError(
     [JsonPropertyName("transient")]
     public bool IsTransient { get; init; }
 
-    /// <summary>Builds the record of an exception.</summary>
+    /// <summary>
+    /// Builds the record of an exception. The message passes <see cref="SecretScrubber.WithoutSecrets"/>, so signing
+    /// details a vendor echoed (a canonical request carries the session token) are never stored, whichever provider
+    /// threw; providers scrub their own credential values before they throw.
+    /// </summary>
     /// <param name="exception">What failed.</param>
     /// <returns>The error details.</returns>
     public static ProviderError FromException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        var error = Describe(exception);
+        return error with { Message = SecretScrubber.WithoutSecrets.Scrub(error.Message) };
+    }
+
+    private static ProviderError Describe(Exception exception)
+    {
         return exception switch
         {
             CdnRequestFailedException rf => new ProviderError(rf.ErrorCode.ToString(), rf.Message)

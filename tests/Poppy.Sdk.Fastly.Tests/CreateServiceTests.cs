@@ -193,6 +193,23 @@ public class CreateServiceTests
     }
 
     [Fact]
+    public async Task CreateServiceAsync_ValidateErrorQuotesTheToken_MessageHasItMasked()
+    {
+        var mock = new FastlyMock();
+        var desired = mock.Translator.ToFastly(TestSpecs.Normalize(TestSpecs.Minimal()));
+        mock.ExpectSearch(null);
+        mock.Expect(HttpMethod.Post, "service").RespondJson(FastlyJson.Service(FastlyJson.Versions(FastlyJson.Version(1, false, false))));
+        mock.ExpectCreateAll(1, desired);
+        mock.Expect(HttpMethod.Get, FastlyMock.V(1) + "/validate").RespondJson("{\"status\":\"error\",\"msg\":\"Syntax error\",\"errors\":[\"set req.http.k = \\\"" + FastlyMock.Token + "\\\"\"]}");
+
+        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => mock.Provider.CreateServiceAsync("svc-1", TestSpecs.Minimal()));
+
+        Assert.Equal(CdnErrorCode.InvalidRequest, error.ErrorCode);
+        Assert.DoesNotContain(FastlyMock.Token, error.Message, StringComparison.Ordinal);
+        Assert.Contains("set req.http.k = \"[redacted]\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateServiceAsync_LogsCreationWithStableEventIds()
     {
         var mock = new FastlyMock();

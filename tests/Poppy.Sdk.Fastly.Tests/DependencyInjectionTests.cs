@@ -200,6 +200,35 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task CreateServiceAsync_TokenRotatedByAConfigurationReloadAndEchoedOnRetries_IsScrubbed()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ApiToken"] = "fk-ORIGINAL-0123456789abcdef" }).Build();
+        var (services, builder) = NewBuilder();
+        var mock = new MockHttpMessageHandler();
+        builder.AddFastly(configuration);
+        UseMock(services, mock);
+        var seen = new List<string>();
+        mock.When(HttpMethod.Get, "https://api.fastly.com/service/search").Respond(request =>
+        {
+            var key = request.Headers.GetValues("Fastly-Key").Single();
+            seen.Add(key);
+            return new HttpResponseMessage(HttpStatusCode.InternalServerError) { Content = new StringContent("{\"msg\":\"backend failed for key " + key + "\"}") };
+        });
+        using var sp = services.BuildServiceProvider();
+        var provider = sp.GetRequiredKeyedService<ICdnProvider>("fastly");
+        const string Rotated = "fk-ROTATED-fedcba9876543210";
+        configuration["ApiToken"] = Rotated;
+        configuration.Reload();
+
+        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => provider.CreateServiceAsync("svc-1", TestSpecs.Minimal()));
+
+        Assert.True(seen.Count > 1, "the resilience handler retried (each attempt a copy of the request)");
+        Assert.All(seen, key => Assert.Equal(Rotated, key));
+        Assert.Contains("backend failed for key [redacted]", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Rotated, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Logs_NeverContainTheToken()
     {
         const string token = "fk-LOGTEST-0123456789abcdef";

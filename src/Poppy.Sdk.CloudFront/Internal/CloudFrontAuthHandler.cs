@@ -72,7 +72,11 @@ internal sealed class CloudFrontAuthHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await SignAsync(request, _credentials(), _timeProvider.GetUtcNow(), _region, _service, cancellationToken).ConfigureAwait(false);
+        var credentials = _credentials();
+
+        // Rotated credentials are not the ones the provider was built with: tell the connection, so they are scrubbed too.
+        SentCredentials.Record(request, credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
+        await SignAsync(request, credentials, _timeProvider.GetUtcNow(), _region, _service, cancellationToken).ConfigureAwait(false);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -9,8 +9,9 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// Maps CloudFront's XML <c>ErrorResponse</c> to the SDK's exceptions (the CloudFront <see cref="IVendorErrorMapper"/>).
 /// Throttling-family codes and <c>TooManyInvalidationsInProgress</c> (a refusal for in-flight reasons) are rate limits;
 /// 500/502/503/504 and AWS's transient codes are transient; everything else (CNAMEAlreadyExists,
-/// DistributionNotDisabled, validation codes, …) is not. Messages carry CloudFront's own text and never a header value,
-/// so no credential can leak into them.
+/// DistributionNotDisabled, validation codes, …) is not. Messages carry CloudFront's own text and never a header value;
+/// the body it reads was already scrubbed by the connection (the canonical request AWS quotes on
+/// <c>SignatureDoesNotMatch</c> holds the session token), so no credential can leak into them.
 /// </summary>
 internal sealed class CloudFrontErrorMapper : IVendorErrorMapper
 {

@@ -22,8 +22,12 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var token = _token();
         request.Headers.Remove(HeaderName);
-        request.Headers.TryAddWithoutValidation(HeaderName, _token());
+        request.Headers.TryAddWithoutValidation(HeaderName, token);
+
+        // A rotated token is not the one the provider was built with: tell the connection, so it is scrubbed too.
+        SentCredentials.Record(request, token);
         return base.SendAsync(request, cancellationToken);
     }
 }

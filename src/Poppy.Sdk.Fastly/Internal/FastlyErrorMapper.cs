@@ -8,7 +8,8 @@ namespace Poppy.Sdk.Fastly.Internal;
 /// Maps Fastly error answers to the SDK's exceptions (the Fastly <see cref="IVendorErrorMapper"/>). Fastly writes errors
 /// either as <c>{"msg": "...", "detail": "..."}</c> or, on JSON:API endpoints, as
 /// <c>{"errors": [{"title": "...", "detail": "..."}]}</c>. 429 is <see cref="CdnRateLimitedException"/>; 5xx and 408 are
-/// transient; other 4xx are not. Messages carry Fastly's own text and never a header value, so no credential can leak.
+/// transient; other 4xx are not. Messages carry Fastly's own text (from a body the connection already scrubbed of the
+/// token) and never a header value, so no credential can leak.
 /// </summary>
 internal sealed class FastlyErrorMapper : IVendorErrorMapper
 {

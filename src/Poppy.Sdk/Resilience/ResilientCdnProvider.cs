@@ -223,7 +223,7 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
             var outcome = ex is BrokenCircuitException ? "circuit_open" : IsTransient(mapped) ? "transient_error" : "error";
             Record(operation, outcome, start, activity);
             activity?.SetStatus(ActivityStatusCode.Error, mapped.GetType().Name);
-            Log.ProviderCallFailed(_logger, ProviderName, operation, serviceId, ProviderError.FromException(mapped).Code, mapped.Message);
+            Log.ProviderCallFailed(_logger, ProviderName, operation, serviceId, ProviderError.FromException(mapped).Code, SecretScrubber.WithoutSecrets.Scrub(mapped.Message));
             if (ReferenceEquals(mapped, ex))
             {
                 throw;
@@ -254,7 +254,10 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
 
     private async Task<CdnOperation<ProviderServiceDetails>> WrapAsync(Task<CdnOperation<ProviderServiceDetails>> call) => Wrap(await call.ConfigureAwait(false));
 
-    /// <summary>Puts Polly's and the runtime's failures into the SDK's vocabulary.</summary>
+    /// <summary>
+    /// Puts Polly's and the runtime's failures into the SDK's vocabulary. A foreign exception's text is quoted only after
+    /// <see cref="SecretScrubber.WithoutSecrets"/> (the composite knows no credential values; providers scrub those).
+    /// </summary>
     private Exception Map(Exception exception) => exception switch
     {
         BrokenCircuitException open => new CdnRequestFailedException(
@@ -263,11 +266,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
             ProviderName, $"Provider '{ProviderName}' did not answer within {_callTimeout.TotalSeconds:0.#} s.", null, CdnErrorCode.Timeout, isTransient: true, innerException: timeout),
         CdnException => exception,
         TimeoutException or OperationCanceledException => new CdnRequestFailedException(
-            ProviderName, $"Provider '{ProviderName}' timed out: {exception.Message}", null, CdnErrorCode.Timeout, isTransient: true, innerException: exception),
+            ProviderName, $"Provider '{ProviderName}' timed out: {SecretScrubber.WithoutSecrets.Scrub(exception.Message)}", null, CdnErrorCode.Timeout, isTransient: true, innerException: exception),
         HttpRequestException => new CdnRequestFailedException(
-            ProviderName, $"Provider '{ProviderName}' could not be reached: {exception.Message}", null, CdnErrorCode.NetworkError, isTransient: true, innerException: exception),
+            ProviderName, $"Provider '{ProviderName}' could not be reached: {SecretScrubber.WithoutSecrets.Scrub(exception.Message)}", null, CdnErrorCode.NetworkError, isTransient: true, innerException: exception),
         _ => new CdnRequestFailedException(
-            ProviderName, $"Provider '{ProviderName}' failed unexpectedly ({exception.GetType().Name}): {exception.Message}", null, CdnErrorCode.Unknown, isTransient: false, innerException: exception),
+            ProviderName, $"Provider '{ProviderName}' failed unexpectedly ({exception.GetType().Name}): {SecretScrubber.WithoutSecrets.Scrub(exception.Message)}", null, CdnErrorCode.Unknown, isTransient: false, innerException: exception),
     };
 
     private void Record(string operation, string outcome, long start, Activity? activity)

@@ -35,6 +35,13 @@ internal sealed record VendorConnectionSettings
 
     /// <summary>A response header counting the write requests left in the vendor's window, logged at debug level; null for none.</summary>
     public string? RateLimitRemainingHeader { get; init; }
+
+    /// <summary>
+    /// Removes the provider's credential values (and any signing details the vendor echoes) from every vendor text
+    /// before it reaches an exception, a log or the catalog. Required, so no vendor can forget its credentials: build it
+    /// from every configured value (keys, secrets, session tokens, client tokens, API tokens).
+    /// </summary>
+    public required SecretScrubber Scrubber { get; init; }
 }
 
 /// <summary>
@@ -44,6 +51,10 @@ internal sealed record VendorConnectionSettings
 /// tells the caller's cancellation from a timeout, maps network failures, captures the request id, turns error
 /// answers into exceptions through the vendor's <see cref="IVendorErrorMapper"/>, and reads JSON through
 /// source-generated <see cref="JsonTypeInfo{T}"/> (XML vendors read <see cref="VendorResponse.Body"/> themselves).
+/// Every vendor text that can reach a message passes <see cref="VendorConnectionSettings.Scrubber"/> here, once: the
+/// error body before the mapper reads it (so a mapper cannot quote a credential, nor cut one in half when it
+/// truncates), the mapped message again (in case a mapper added text from elsewhere), malformed-body excerpts and
+/// transport errors' text.
 /// </summary>
 internal sealed class VendorConnection
 {
@@ -78,6 +89,19 @@ internal sealed class VendorConnection
 
     /// <summary>The clock (for vendor code that needs "now", such as signing or rate-limit resets).</summary>
     public TimeProvider Time => _time;
+
+    /// <summary>
+    /// Vendor text without credentials or signing details, for the rare message built from a successful answer's body
+    /// (a validation result); error answers, excerpts and transport errors are scrubbed by the connection itself.
+    /// </summary>
+    /// <param name="text">The vendor's text.</param>
+    /// <returns>The scrubbed text.</returns>
+    /// <param name="response">The answer the text comes from (its sent credentials are scrubbed too).</param>
+    public string Scrub(VendorResponse response, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return Settings.Scrubber.Scrub(text, response.SentCredentials);
+    }
 
     /// <summary>Sends a request; throws the mapped exception for any unsuccessful answer.</summary>
     /// <param name="request">The call.</param>
@@ -148,7 +172,7 @@ internal sealed class VendorConnection
     public CdnRequestFailedException Malformed(VendorResponse response, string expected, Exception? cause = null)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var excerpt = Excerpt(response.Body, ExcerptLength);
+        var excerpt = Excerpt(Scrub(response, response.Body), ExcerptLength);
         var error = new CdnRequestFailedException(
             Provider,
             string.Create(CultureInfo.InvariantCulture, $"{Settings.Vendor} {response.Operation} returned HTTP {response.Status} with a body that is not {expected}")
@@ -212,6 +236,8 @@ internal sealed class VendorConnection
         ArgumentNullException.ThrowIfNull(call);
         cancellationToken.ThrowIfCancellationRequested();
         using var request = new HttpRequestMessage(call.Method, new Uri(_baseAddress, call.Path)) { Content = call.Content };
+        var sent = new SentCredentials();
+        request.Options.Set(SentCredentials.Key, sent);
         if (Settings.Accept is { } accept)
         {
             request.Headers.Accept.ParseAdd(accept);
@@ -251,7 +277,11 @@ internal sealed class VendorConnection
         }
         catch (HttpRequestException e)
         {
-            throw Failure(method, path, started, CdnErrorCode.NetworkError, $"{Settings.Vendor} {call.Operation} failed: the connection failed ({e.Message}).", e);
+            var text = Settings.Scrubber.Scrub(e.Message, sent.Values);
+
+            // The cause is kept for diagnostics unless its own text held a credential (ToString() prints it).
+            var cause = string.Equals(text, e.Message, StringComparison.Ordinal) ? e : new HttpRequestException(e.HttpRequestError, text, null, e.StatusCode);
+            throw Failure(method, path, started, CdnErrorCode.NetworkError, $"{Settings.Vendor} {call.Operation} failed: the connection failed ({text}).", cause);
         }
 
         using (response)
@@ -269,7 +299,7 @@ internal sealed class VendorConnection
             if (response.IsSuccessStatusCode)
             {
                 VendorConnectionLog.RequestCompleted(_logger, Provider, method, path, status, elapsed, requestId);
-                return new VendorResponse(status, body, response.Headers, requestId, call.Operation);
+                return new VendorResponse(status, body, response.Headers, requestId, call.Operation) { SentCredentials = [.. sent.Values] };
             }
 
             if (call.NotFoundAsNull && response.StatusCode == HttpStatusCode.NotFound)
@@ -281,10 +311,24 @@ internal sealed class VendorConnection
             var now = _time.GetUtcNow();
             var retryAfter = RetryAfter(response.Headers, now) ?? Settings.RateLimitRetryAfter?.Invoke(response.Headers, now);
             var reason = response.ReasonPhrase is { Length: > 0 } phrase ? phrase : response.StatusCode.ToString();
-            var error = _errors.Map(new VendorError(Provider, call.Operation, status, reason, body, response.Headers, requestId, retryAfter));
+            var error = Scrubbed(_errors.Map(new VendorError(Provider, call.Operation, status, reason, Settings.Scrubber.Scrub(body, sent.Values), response.Headers, requestId, retryAfter)), sent);
             VendorConnectionLog.RequestFailed(_logger, Provider, method, path, status, error.ErrorCode.ToString(), elapsed, requestId);
             throw error;
         }
+    }
+
+    /// <summary>The mapped exception, rebuilt with a scrubbed message if the mapper put a credential in it from elsewhere than the (already scrubbed) body.</summary>
+    private CdnRequestFailedException Scrubbed(CdnRequestFailedException error, SentCredentials sent)
+    {
+        var message = Settings.Scrubber.Scrub(error.Message, sent.Values);
+        if (string.Equals(message, error.Message, StringComparison.Ordinal))
+        {
+            return error;
+        }
+
+        return error is CdnRateLimitedException limited
+            ? new CdnRateLimitedException(limited.Provider, message, limited.RetryAfter, limited.Status, limited.VendorErrorCode, limited.RequestId, limited.InnerException)
+            : new CdnRequestFailedException(error.Provider, message, error.Status, error.ErrorCode, error.IsTransient, error.VendorErrorCode, error.RequestId, error.InnerException);
     }
 
     private CdnRequestFailedException Failure(string method, string path, long started, CdnErrorCode code, string message, Exception cause)

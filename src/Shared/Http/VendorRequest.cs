@@ -28,4 +28,7 @@ internal sealed record VendorResponse(int Status, string Body, System.Net.Http.H
     /// <param name="name">The header name.</param>
     /// <returns>The value.</returns>
     public string? Header(string name) => Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>The credential values the auth handler sent the request with (scrubbed from any text quoted from this answer).</summary>
+    public IReadOnlyCollection<string> SentCredentials { get; init; } = [];
 }

@@ -12,6 +12,7 @@ namespace Poppy.Sdk.Fastly.Tests.Shared;
 public class VendorConnectionTests
 {
     private const string Base = "https://api.vendor.test/v1/";
+    private const string Secret = "vendor-api-token-0123456789abcdef";
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly MockHttpMessageHandler _http = new();
@@ -34,6 +35,7 @@ public class VendorConnectionTests
             Accept = "application/json",
             RequestIdHeaders = ["X-Vendor-Request-Id", "X-Request-Id"],
             RateLimitRetryAfter = rateLimit,
+            Scrubber = new SecretScrubber(Secret),
         },
         _mapper,
         _time,
@@ -110,6 +112,64 @@ public class VendorConnectionTests
         var seen = Assert.Single(_mapper.Seen);
         Assert.Equal(("vendor-eu", "create thing", 409, "Conflict", "{\"msg\":\"taken\"}", "r-9"), (seen.Provider, seen.Operation, seen.Status, seen.ReasonPhrase, seen.Body, seen.RequestId));
         Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Id == 2001 && r.Message.Contains("409", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_ErrorBodyQuotesTheCredential_MapperSeesItScrubbed()
+    {
+        var body = "{\"msg\":\"bad key " + Secret + "\",\"detail\":\"The Canonical String for this request should have been\\n'GET\\n/\\n\\nx-api-key:" + Secret + "\\n'\"}";
+        _http.Expect(HttpMethod.Get, Base + "things/1").Respond(_ => Response(HttpStatusCode.Unauthorized, body));
+
+        await Assert.ThrowsAsync<CdnRequestFailedException>(() => Connection().SendAsync(Get(), CancellationToken.None));
+
+        var seen = Assert.Single(_mapper.Seen).Body;
+        Assert.DoesNotContain(Secret, seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("x-api-key", seen, StringComparison.Ordinal);
+        Assert.Contains("bad key [redacted]", seen, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(429)]
+    public async Task SendAsync_MapperAddsTheCredentialFromElsewhere_MessageIsScrubbedAndTypeKept(int status)
+    {
+        _mapper.Extra = " (sent key " + Secret + ")";
+        _mapper.RateLimits = true;
+        _http.Expect(HttpMethod.Get, Base + "things/1").Respond(_ => Response((HttpStatusCode)status, "{}", ("X-Request-Id", "r-5")));
+
+        var error = await Assert.ThrowsAnyAsync<CdnRequestFailedException>(() => Connection().SendAsync(Get(), CancellationToken.None));
+
+        Assert.Equal($"mapped {status} (sent key [redacted])", error.Message);
+        Assert.Equal(("r-5", status), (error.RequestId, error.Status));
+        if (status == 429)
+        {
+            Assert.Equal(TimeSpan.FromSeconds(3), Assert.IsType<CdnRateLimitedException>(error).RetryAfter);
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_MalformedBodyQuotesTheCredential_ExcerptIsScrubbed()
+    {
+        _http.Expect(HttpMethod.Get, Base + "things/1").Respond(_ => Response(HttpStatusCode.OK, "<html>token=" + Uri.EscapeDataString(Secret + "/+") + "</html>"));
+
+        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => Connection().SendAsync(Get(), TestJsonContext.Default.Thing, CancellationToken.None));
+
+        Assert.Equal(CdnErrorCode.MalformedResponse, error.ErrorCode);
+        Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
+        Assert.Contains("token=[redacted]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_ConnectionErrorTextHasTheCredential_MessageIsScrubbed()
+    {
+        _http.Expect(HttpMethod.Get, Base + "things/1").Throw(new HttpRequestException("proxy refused https://user:" + Secret + "@proxy.test"));
+
+        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => Connection().SendAsync(Get(), CancellationToken.None));
+
+        Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
+        Assert.Contains("user:[redacted]@proxy.test", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, error.ToString(), StringComparison.Ordinal);
+        Assert.IsType<HttpRequestException>(error.InnerException);
     }
 
     [Fact]
@@ -238,10 +298,19 @@ public class VendorConnectionTests
     {
         public List<VendorError> Seen { get; } = [];
 
+        /// <summary>Text the mapper adds to its message (as a careless mapper quoting a header might).</summary>
+        public string Extra { get; set; } = "";
+
+        /// <summary>Whether a 429 is mapped to <see cref="CdnRateLimitedException"/>.</summary>
+        public bool RateLimits { get; set; }
+
         public CdnRequestFailedException Map(VendorError error)
         {
             Seen.Add(error);
-            return new CdnRequestFailedException(error.Provider, $"mapped {error.Status}", error.Status, CdnErrorCode.FromHttpStatus(error.Status), false, requestId: error.RequestId);
+            var message = $"mapped {error.Status}{Extra}";
+            return RateLimits && error.Status == 429
+                ? new CdnRateLimitedException(error.Provider, message, TimeSpan.FromSeconds(3), 429, "slow", error.RequestId)
+                : new CdnRequestFailedException(error.Provider, message, error.Status, CdnErrorCode.FromHttpStatus(error.Status), false, requestId: error.RequestId);
         }
     }
 }

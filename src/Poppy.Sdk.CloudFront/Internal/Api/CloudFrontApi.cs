@@ -22,6 +22,7 @@ internal sealed class CloudFrontApi
                 Vendor = "CloudFront",
                 BaseAddress = new Uri(options.BaseAddress, CloudFrontRequests.Version + "/"),
                 RequestIdHeaders = RequestIdHeaders,
+                Scrubber = CredentialScrubber(options),
             },
             CloudFrontErrorMapper.Instance,
             time,
@@ -33,6 +34,23 @@ internal sealed class CloudFrontApi
     }
 
     public VendorConnection Connection { get; }
+
+    /// <summary>
+    /// The scrubber for this account's credentials: the secret access key and the session token, which are secrets, and
+    /// the access key id. AWS calls the key id an identifier, not a secret, but it names the account (STS
+    /// GetAccessKeyInfo), and a temporary <c>ASIA…</c> id is one half of a session; a message loses nothing a caller
+    /// needs without it (the provider name says which account failed). Read per scrub, so rotating credentials from
+    /// <see cref="CloudFrontCdnProviderOptions.CredentialsProvider"/> are followed.
+    /// </summary>
+    public static SecretScrubber CredentialScrubber(CloudFrontCdnProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SecretScrubber(() =>
+        {
+            var current = options.CredentialsProvider?.Invoke();
+            return [options.AccessKeyId, options.SecretAccessKey, options.SessionToken, current?.AccessKeyId, current?.SecretAccessKey, current?.SessionToken];
+        });
+    }
 
     public DistributionsClient Distributions { get; }
 

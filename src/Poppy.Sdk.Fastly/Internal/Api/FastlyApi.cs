@@ -25,6 +25,7 @@ internal sealed class FastlyApi
                 RequestIdHeaders = RequestIdHeaders,
                 RateLimitRetryAfter = FastlyErrorMapper.RateLimitReset,
                 RateLimitRemainingHeader = "Fastly-RateLimit-Remaining",
+                Scrubber = new SecretScrubber(options.ApiToken),
             },
             FastlyErrorMapper.Instance,
             time,

@@ -28,7 +28,8 @@ internal sealed class VersionsClient(VendorConnection connection)
         var result = connection.ReadJson(response, FastlyJsonContext.Default.FastlyStatusDto);
         if (!string.Equals(result.Status, "ok", StringComparison.OrdinalIgnoreCase))
         {
-            var (text, _) = FastlyErrorMapper.ReadError(response.Body);
+            // A successful answer's body skips the connection's error path: scrub it here before quoting it.
+            var (text, _) = FastlyErrorMapper.ReadError(connection.Scrub(response, response.Body));
             throw new CdnRequestFailedException(
                 connection.Provider,
                 $"Fastly rejected the configuration of version {version} of service '{serviceId}': {text ?? "no details given"}",
