@@ -36,15 +36,16 @@ public sealed class PurgeTests
         var t0 = f.Time.GetUtcNow();
         var purge = f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls(urls));
 
+        // Each batch after the burst waits one token period; the clock moves only once the purge waits on it.
         await Eventually.TrueAsync(() => f.A.Purges.Count == 2);
         Assert.False(purge.IsCompleted);
-        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await f.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => f.A.Purges.Count == 3);
-        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await f.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(1));
         await Eventually.TrueAsync(() => f.A.Purges.Count == 4);
         Assert.False(purge.IsCompleted);
-        f.Time.Advance(TimeSpan.FromSeconds(1));
-        var report = await purge;
+        await f.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(1));
+        var report = await purge.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(report.IsSuccess);
         Assert.Equal(5, f.A.Purges.Count);
