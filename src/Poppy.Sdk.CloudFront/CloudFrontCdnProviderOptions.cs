@@ -69,7 +69,7 @@ public sealed class CloudFrontCdnProviderOptions
         {
             if (string.IsNullOrWhiteSpace(AccessKeyId) || string.IsNullOrWhiteSpace(SecretAccessKey))
             {
-                problems.Add($"{who}: AccessKeyId and SecretAccessKey are required (an IAM access key allowed to manage CloudFront); set them from a secret store or configuration, for example Poppy:CloudFront:AccessKeyId.");
+                problems.Add($"{who}: AccessKeyId and SecretAccessKey are required (an IAM access key allowed to manage CloudFront); set them from a secret store or configuration, for example the keys CloudFront:AccessKeyId and CloudFront:SecretAccessKey (the \"CloudFront\" section beside \"Poppy\", bound with AddCloudFront(configuration.GetSection(\"CloudFront\"))).");
             }
             else if (AccessKeyId.Any(c => char.IsControl(c) || c == ' ') || SecretAccessKey.Any(c => char.IsControl(c) || c == ' '))
             {

@@ -37,7 +37,7 @@ public static class CloudFrontPoppyBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a CloudFront provider bound from a configuration section (for example <c>Poppy:CloudFront</c>) with keys
+    /// Adds a CloudFront provider bound from a configuration section (for example <c>CloudFront</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
     /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>.
     /// Unknown keys are errors.

@@ -39,7 +39,7 @@ public static class FastlyPoppyBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a Fastly provider bound from a configuration section (for example <c>Poppy:Fastly</c>) with keys
+    /// Adds a Fastly provider bound from a configuration section (for example <c>Fastly</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>ApiToken</c>, <c>BaseAddress</c>, <c>AccessUrlTarget</c>, <c>SharedCertificateDomain</c>,
     /// <c>PurgeRequestsPerSecond</c>, <c>PurgeBurst</c>, <c>ForbiddenResponseContent</c>. Unknown keys are errors.
     /// </summary>
