@@ -233,7 +233,7 @@ public class FastlyCdnProvider : ICdnProvider
         var problems = _purger.Check(request);
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            throw new CdnValidationException(problems, CdnValidationException.PurgeRequestSubject);
         }
 
         return await _purger.PurgeAsync(service, request, cancellationToken).ConfigureAwait(false);
