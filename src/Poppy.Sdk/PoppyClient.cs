@@ -172,7 +172,8 @@ public partial class PoppyClient : IDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>An operation that completes when every provider has finished.</returns>
     /// <exception cref="CdnValidationException">The spec is invalid or a provider would refuse it.</exception>
-    /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or the holder refused the update.</exception>
+    /// <exception cref="CdnServiceNotFoundException">The service is not in the catalog.</exception>
+    /// <exception cref="CdnRequestFailedException">The holder refused the update.</exception>
     public virtual async Task<ServiceOperation> UpdateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -355,7 +356,7 @@ public partial class PoppyClient : IDisposable
     {
         ValidateServiceId(serviceId);
         return await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false)
-            ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
+            ?? throw new CdnServiceNotFoundException(serviceId);
     }
 
     /// <summary>Starts create/update work on the flavor's providers through the flavor's placement strategy.</summary>
@@ -363,7 +364,7 @@ public partial class PoppyClient : IDisposable
     {
         var flavor = _options.Flavors[spec.FlavorId];
         var service = await _coordinator.Writer.UpdateAsync(serviceId, s => s is null ? null : s with { Spec = spec }, cancellationToken).ConfigureAwait(false)
-            ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
+            ?? throw new CdnServiceNotFoundException(serviceId);
         Log.OperationStarted(_logger, serviceId, OperationId.KindText(kind), flavor.Mode == FlavorMode.Mirror ? flavor.Providers.Count : 1);
         var runs = await IPlacementStrategy.For(flavor.Mode).StartAsync(_coordinator, service, spec, kind, flavor.Providers, cancellationToken).ConfigureAwait(false);
         return new ServiceOperation(_coordinator, serviceId, kind, runs);
