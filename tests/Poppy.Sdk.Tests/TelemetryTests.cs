@@ -36,4 +36,21 @@ public sealed class TelemetryTests
         Assert.Contains(logs, l => l.Id.Id == 1001 && l.Message.Contains("create on a ", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.Id.Id == 1002 && l.Message.Contains("from a to b", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task DeleteServiceAsync_Completes_NoStatusLogSaysTheServiceIsInProgressAgain()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
+        using var fx = new Fixture();
+        using var client = new PoppyClient([fx.A, fx.B, fx.C], fx.Options, timeProvider: fx.Time, loggerFactory: loggerFactory);
+        await fx.CompleteAsync(await client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+        collector.Clear();
+
+        await fx.CompleteAsync(await client.DeleteServiceAsync("svc-1"));
+
+        var statuses = collector.GetSnapshot().Where(l => l.Id.Id == 1006).Select(l => l.Message).ToList();
+        Assert.Equal(["Service svc-1 is now DeleteInProgress."], statuses);
+        Assert.Null(await client.GetServiceAsync("svc-1"));
+    }
 }
