@@ -127,6 +127,24 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddFastly_UnknownKeyInTheFastlySection_ErrorNamesTheConfigurationPathNotTheOptionsType()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fastly:ApiToken"] = "t",
+            ["Fastly:ApiTokn"] = "typo",
+        }).Build();
+        var (services, builder) = NewBuilder();
+        builder.AddFastly(configuration.GetSection("Fastly"));
+        using var sp = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get("fastly"));
+
+        Assert.StartsWith("Unknown configuration key Fastly:ApiTokn: not a setting of section 'Fastly'.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("FastlyCdnProviderOptions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddFastly_Requests_CarryTheCurrentTokenAndRetryIdempotentCalls()
     {
         var (services, builder) = NewBuilder();

@@ -51,8 +51,14 @@ public static class CloudFrontPoppyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
+        return AddCore(builder, name, options =>
+        {
+            options.Configure(o => ConfigurationBinding.Run(configuration, () => configuration.Bind(o, b => b.ErrorOnUnknownConfiguration = true), unknownKeyHint: UnknownKeyHint));
+            options.Services.AddSingleton<IOptionsChangeTokenSource<CloudFrontCdnProviderOptions>>(new ConfigurationChangeTokenSource<CloudFrontCdnProviderOptions>(options.Name, configuration));
+        });
     }
+
+    private const string UnknownKeyHint = "The CloudFront section holds only CloudFront options (see the package README); flavors and resilience go in the \"Poppy\" section.";
 
     private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure) =>
         HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<CloudFrontCdnProviderOptions>(

@@ -52,8 +52,14 @@ public static class FastlyPoppyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
+        return AddCore(builder, name, options =>
+        {
+            options.Configure(o => ConfigurationBinding.Run(configuration, () => configuration.Bind(o, b => b.ErrorOnUnknownConfiguration = true), unknownKeyHint: UnknownKeyHint));
+            options.Services.AddSingleton<IOptionsChangeTokenSource<FastlyCdnProviderOptions>>(new ConfigurationChangeTokenSource<FastlyCdnProviderOptions>(options.Name, configuration));
+        });
     }
+
+    private const string UnknownKeyHint = "The Fastly section holds only Fastly options (see the package README); flavors and resilience go in the \"Poppy\" section.";
 
     private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
         HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<FastlyCdnProviderOptions>(
