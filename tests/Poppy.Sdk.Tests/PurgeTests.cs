@@ -131,6 +131,7 @@ public sealed class PurgeTests
         var ex = await Assert.ThrowsAsync<CdnValidationException>(() => f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls("relative/path", "")));
 
         Assert.Equal(["/items/0", "/items/1"], ex.Problems.Select(p => p.Path));
+        Assert.StartsWith("The purge request has 2 problems:", ex.Message, StringComparison.Ordinal);
         Assert.Empty(f.A.Purges);
     }
 
