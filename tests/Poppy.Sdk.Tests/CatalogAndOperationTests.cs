@@ -76,6 +76,17 @@ public sealed class CatalogAndOperationTests
     }
 
     [Fact]
+    public async Task DefaultPollingInterval_ProviderGivesAHint_IsTheProvidersNotTheBaseFiveSeconds()
+    {
+        using var f = new Fixture();
+
+        var op = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1");
+
+        // The in-memory provider's operations poll every second; the composite operation follows the shortest hint.
+        Assert.Equal(TimeSpan.FromSeconds(1), op.DefaultPollingInterval);
+    }
+
+    [Fact]
     public async Task CreateServiceAsync_InvalidSpec_ThrowsEveryProblemAndSendsNothing()
     {
         using var f = new Fixture();
