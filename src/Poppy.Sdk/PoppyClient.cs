@@ -110,7 +110,7 @@ public partial class PoppyClient : IDisposable
             }
         }
 
-        return problems.Count == result.Problems.Count ? result : new ValidationResult { Problems = problems };
+        return problems.Count == result.Problems.Count ? result : new ValidationResult { Problems = problems, Warnings = result.Warnings };
     }
 
     /// <summary>
@@ -151,7 +151,9 @@ public partial class PoppyClient : IDisposable
         ValidateServiceId(serviceId);
         try
         {
-            var normalized = Validate(spec, ValidationMode.Create).GetNormalizedOrThrow();
+            var validated = Validate(spec, ValidationMode.Create);
+            var normalized = validated.GetNormalizedOrThrow();
+            LogWarnings(serviceId, validated);
             await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
             return await ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken).ConfigureAwait(false);
         }
@@ -186,7 +188,9 @@ public partial class PoppyClient : IDisposable
                 throw new CdnValidationException([new ValidationProblem("/flavor_id", $"The flavor of an existing service cannot change (it is '{existing.Spec.FlavorId}'); delete the service and create it on the new flavor.")]);
             }
 
-            return await ConvergeAsync(serviceId, result.GetNormalizedOrThrow(), OperationKind.Update, cancellationToken).ConfigureAwait(false);
+            var normalized = result.GetNormalizedOrThrow();
+            LogWarnings(serviceId, result);
+            return await ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Update))
         {
@@ -328,6 +332,15 @@ public partial class PoppyClient : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>Warnings never block; they are logged so the person who wrote the spec hears of them.</summary>
+    private void LogWarnings(string serviceId, ValidationResult result)
+    {
+        foreach (var warning in result.Warnings)
+        {
+            Log.SpecWarning(_logger, serviceId, warning.Path, warning.Message);
+        }
     }
 
     private static void ValidateServiceId(string serviceId)

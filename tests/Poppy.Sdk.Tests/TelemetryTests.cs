@@ -53,4 +53,22 @@ public sealed class TelemetryTests
         Assert.Equal(["Service svc-1 is now DeleteInProgress."], statuses);
         Assert.Null(await client.GetServiceAsync("svc-1"));
     }
+
+    [Fact]
+    public async Task CreateServiceAsync_SpecWithAWarning_CreatesAndLogsTheWarning()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
+        using var fx = new Fixture();
+        using var client = new PoppyClient([fx.A, fx.B, fx.C], fx.Options, timeProvider: fx.Time, loggerFactory: loggerFactory);
+        var spec = TestSpecs.Basic() with { Origins = [TestSpecs.Basic().Origins[0] with { HostHeaderType = Models.HostHeaderType.Origin, HostHeaderValue = "ignored.example.net" }] };
+
+        Assert.Single(client.Validate(spec).Warnings);
+        var service = await fx.CompleteAsync(await client.CreateServiceAsync(spec, "svc-1"));
+
+        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        var warning = Assert.Single(collector.GetSnapshot(), l => l.Id.Id == 1011);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("/origins/0/hostheadervalue", warning.Message, StringComparison.Ordinal);
+    }
 }
