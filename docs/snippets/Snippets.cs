@@ -58,6 +58,19 @@ internal static class Composite
     }
 }
 
+/// <summary>docs/extending/writing-a-provider.md.</summary>
+internal static class WritingAProvider
+{
+    public static (FastlyCdnProvider Fastly, CloudFrontCdnProvider CloudFront) WithoutDependencyInjection(FastlyCdnProviderOptions options, CloudFrontCdnProviderOptions cloudFrontOptions, TimeProvider time)
+    {
+        #region create-http-client
+        var fastly = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(options), options);
+        var cloudFront = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(cloudFrontOptions, time), cloudFrontOptions, time);
+        #endregion
+        return (fastly, cloudFront);
+    }
+}
+
 /// <summary>An application's own handler, for the provider-builder examples.</summary>
 public sealed class MyAuditHandler : DelegatingHandler;
 

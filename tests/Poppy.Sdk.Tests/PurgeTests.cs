@@ -36,6 +36,7 @@ public sealed class PurgeTests
         var t0 = f.Time.GetUtcNow();
         var purge = f.Client.PurgeAsync("svc-1", PurgeRequest.ForUrls(urls));
 
+        #region paced-purge (docs/extending/writing-a-provider.md)
         // Each batch after the burst waits one token period; the clock moves only once the purge waits on it.
         await Eventually.TrueAsync(() => f.A.Purges.Count == 2);
         Assert.False(purge.IsCompleted);
@@ -45,6 +46,7 @@ public sealed class PurgeTests
         await Eventually.TrueAsync(() => f.A.Purges.Count == 4);
         Assert.False(purge.IsCompleted);
         await f.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(1));
+        #endregion
         var report = await purge.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(report.IsSuccess);

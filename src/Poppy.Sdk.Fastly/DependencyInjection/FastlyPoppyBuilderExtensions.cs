@@ -61,6 +61,7 @@ public static class FastlyPoppyBuilderExtensions
 
     private const string UnknownKeyHint = "The Fastly section holds only Fastly options (see the package README); flavors and resilience go in the \"Poppy\" section.";
 
+    #region add-core (docs/extending/writing-a-provider.md)
     private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
         HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<FastlyCdnProviderOptions>(
             name,
@@ -72,4 +73,5 @@ public static class FastlyPoppyBuilderExtensions
                 FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             static (_, options) => new FastlyAuthHandler(() => options().ApiToken),
             static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>())));
+    #endregion
 }

@@ -19,6 +19,7 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
         _token = token;
     }
 
+    #region send (docs/extending/writing-a-provider.md)
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -26,4 +27,5 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
         request.Headers.TryAddWithoutValidation(HeaderName, _token());
         return base.SendAsync(request, cancellationToken);
     }
+    #endregion
 }

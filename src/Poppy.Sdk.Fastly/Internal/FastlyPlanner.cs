@@ -18,6 +18,7 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
     public FastlyPlan Plan(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        #region plan (docs/extending/writing-a-provider.md)
         var problems = CapabilityChecker.Check(spec, capabilities, providerName)
             .Select(p => p.Remedy is null ? p with { Remedy = CapabilityRemedy(p.Path) } : p)
             .ToList();
@@ -29,10 +30,12 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         }
 
         return new FastlyPlan(ProviderPlan.Valid(providerName, Summary(config), Documents(config)), config);
+        #endregion
     }
 
     /// <summary>Validates and plans — everything that can fail before a vendor call; the plan's objects are what gets deployed.</summary>
     /// <exception cref="CdnValidationException">The spec is invalid, or Fastly cannot honour it.</exception>
+    #region prepare (docs/extending/writing-a-provider.md)
     public (ServiceSpec Normalized, FastlyConfig Desired) Prepare(ServiceSpec spec, ValidationMode mode)
     {
         var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
@@ -40,6 +43,7 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         plan.Plan.EnsureValid();
         return (normalized, plan.Config!);
     }
+    #endregion
 
     /// <summary>Which capability a capability problem at <paramref name="path"/> runs into (what to change is the flavor or the spec).</summary>
     private string CapabilityRemedy(string path)

@@ -8,16 +8,13 @@ using Poppy.Sdk.Emulator;
 namespace Poppy.Sdk.Tests.Docs;
 
 /// <summary>
-/// The C# in README.md and docs/ is the code of docs/snippets (a project of the solution, so it compiles with
-/// warnings as errors): every <c>```csharp</c> block sits under a <c>&lt;!-- snippet: NAME --&gt;</c> line and
-/// shows exactly the <c>#region NAME</c> of a file there.
+/// The C# in README.md and docs/ is compiled code: every <c>```csharp</c> block sits under a
+/// <c>&lt;!-- snippet: NAME (WHERE) --&gt;</c> line and shows exactly the <c>#region NAME</c> of WHERE — the
+/// docs/snippets project (in the solution, built with warnings as errors) or a source file of the repository.
 /// </summary>
 public sealed partial class DocSnippetsTests
 {
     private const string SnippetsFolder = "docs/snippets";
-
-    /// <summary>Docs whose C# blocks are still prose-only fragments (not compiled yet); listed so none is added silently.</summary>
-    private static readonly string[] NotYetCompiled = ["docs/extending/writing-a-provider.md"];
 
     private static string Root { get; } = FindRoot();
 
@@ -27,7 +24,7 @@ public sealed partial class DocSnippetsTests
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Append(Path.Combine(Root, "README.md")).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(Root, file).Replace('\\', '/');
-            if (!NotYetCompiled.Contains(relative) && File.ReadAllText(file).Contains("```csharp", StringComparison.Ordinal))
+            if (File.ReadAllText(file).Contains("```csharp", StringComparison.Ordinal))
             {
                 data.Add(relative);
             }
@@ -40,7 +37,7 @@ public sealed partial class DocSnippetsTests
     [MemberData(nameof(Documents))]
     public void CSharpBlocks_InTheDocument_AreTheCompiledSnippets(string document)
     {
-        var regions = Regions();
+        var snippets = Regions(Directory.EnumerateFiles(Path.Combine(Root, SnippetsFolder), "*.cs", SearchOption.AllDirectories));
         var lines = File.ReadAllText(Path.Combine(Root, document)).ReplaceLineEndings("\n").Split('\n');
         var checkedBlocks = 0;
         for (var i = 0; i < lines.Length; i++)
@@ -50,13 +47,16 @@ public sealed partial class DocSnippetsTests
                 continue;
             }
 
-            var marker = i > 0 ? SnippetMarker().Match(lines[i - 1]) : Match.Empty;
-            Assert.True(marker.Success, $"{document}:{i + 1}: a C# block without a '<!-- snippet: NAME (docs/snippets) -->' line above it; put the code in {SnippetsFolder}.");
+            var marker = i > 0 ? SnippetMarker().Match(lines[i - 1].Trim()) : Match.Empty;
+            Assert.True(marker.Success, $"{document}:{i + 1}: a C# block without a '<!-- snippet: NAME (WHERE) -->' line above it; put the code in {SnippetsFolder} or mark a region of the source it shows.");
             var name = marker.Groups["name"].Value;
-            Assert.True(regions.TryGetValue(name, out var code), $"{document}:{i + 1}: no '#region {name}' in {SnippetsFolder}.");
+            var where = marker.Groups["where"].Success ? marker.Groups["where"].Value : SnippetsFolder;
+            var regions = where == SnippetsFolder ? snippets : Regions([Path.Combine(Root, where)]);
+            Assert.True(regions.TryGetValue(name, out var code), $"{document}:{i + 1}: no '#region {name}' in {where}.");
             var end = Array.FindIndex(lines, i + 1, l => l.Trim() == "```");
-            var shown = string.Join('\n', lines[(i + 1)..end]);
-            Assert.True(code == shown, $"{document}:{i + 1}: the block differs from '#region {name}' in {SnippetsFolder}.\n--- compiled ---\n{code}\n--- shown ---\n{shown}");
+            var fence = lines[i].Length - lines[i].TrimStart(' ').Length;   // a block inside a list item is indented
+            var shown = string.Join('\n', lines[(i + 1)..end].Select(l => l.Length >= fence && l[..fence].Trim().Length == 0 ? l[fence..] : l.TrimStart(' ')));
+            Assert.True(code == shown, $"{document}:{i + 1}: the block differs from '#region {name}' in {where}.\n--- compiled ---\n{code}\n--- shown ---\n{shown}");
             checkedBlocks++;
         }
 
@@ -103,10 +103,10 @@ public sealed partial class DocSnippetsTests
         throw new Xunit.Sdk.XunitException($"{document} has no JSON block containing {containing}.");
     }
 
-    private static Dictionary<string, string> Regions()
+    private static Dictionary<string, string> Regions(IEnumerable<string> files)
     {
         var regions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, SnippetsFolder), "*.cs", SearchOption.AllDirectories))
+        foreach (var file in files)
         {
             if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             {
@@ -150,10 +150,10 @@ public sealed partial class DocSnippetsTests
         throw new InvalidOperationException("The repository root (Poppy.Sdk.sln) was not found above " + AppContext.BaseDirectory);
     }
 
-    [GeneratedRegex(@"^<!-- snippet: (?<name>[\w-]+)( \(docs/snippets\))? -->$")]
+    [GeneratedRegex(@"^<!-- snippet: (?<name>[\w-]+)( \((?<where>[\w./-]+)\))? -->$")]
     private static partial Regex SnippetMarker();
 
-    [GeneratedRegex(@"^\s*#region (?<name>[\w-]+)\s*$")]
+    [GeneratedRegex(@"^\s*#region (?<name>[\w-]+)(\s.*)?$")]
     private static partial Regex RegionStart();
 
     [GeneratedRegex("```json\n(?<json>.*?)\n```", RegexOptions.Singleline)]
