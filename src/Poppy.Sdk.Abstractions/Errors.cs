@@ -199,6 +199,26 @@ public class CdnRequestFailedException : CdnException
     }
 }
 
+/// <summary>
+/// The Poppy service id is not in the composite client's catalog: nothing was sent to any vendor. A
+/// <see cref="CdnRequestFailedException"/> (provider <see cref="CatalogProvider"/>, status 404,
+/// <see cref="CdnErrorCode.NotFound"/>, not transient) so existing catches keep working; catch this type to tell
+/// an unknown id from a vendor's failure. See docs/adr/0007-service-not-found.md.
+/// </summary>
+public class CdnServiceNotFoundException : CdnRequestFailedException
+{
+    /// <summary>The <see cref="CdnRequestFailedException.Provider"/> of this exception: the catalog, not a vendor.</summary>
+    public const string CatalogProvider = "catalog";
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="serviceId">The Poppy service id that is not in the catalog.</param>
+    public CdnServiceNotFoundException(string serviceId)
+        : base(CatalogProvider, $"Service '{serviceId}' is not in the catalog: no service with this id was created through this client (or it was deleted). Nothing was sent to any vendor.", 404, CdnErrorCode.NotFound, isTransient: false)
+    {
+        ServiceId = serviceId;
+    }
+}
+
 /// <summary>The vendor rate-limited the call (429 or a throttling code).</summary>
 public class CdnRateLimitedException : CdnRequestFailedException
 {
@@ -233,22 +253,41 @@ public class CdnRateLimitedException : CdnRequestFailedException
 /// </summary>
 public class CdnValidationException : CdnException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>The subject of problems found in a service spec (the default).</summary>
+    public const string ServiceSpecSubject = "service spec";
+
+    /// <summary>The subject of problems found in a purge request.</summary>
+    public const string PurgeRequestSubject = "purge request";
+
+    /// <summary>Creates the exception for problems found in a service spec.</summary>
     /// <param name="problems">Every problem found (at least one).</param>
     public CdnValidationException(IReadOnlyList<ValidationProblem> problems)
-        : base(BuildMessage(problems))
+        : this(problems, ServiceSpecSubject)
+    {
+    }
+
+    /// <summary>Creates the exception for problems found in what <paramref name="subject"/> names.</summary>
+    /// <param name="problems">Every problem found (at least one).</param>
+    /// <param name="subject">What was validated, in words (<see cref="ServiceSpecSubject"/>, <see cref="PurgeRequestSubject"/>); the message reads "The {subject} has N problems".</param>
+    public CdnValidationException(IReadOnlyList<ValidationProblem> problems, string subject)
+        : base(BuildMessage(problems, subject))
     {
         Problems = problems;
+        Subject = subject;
     }
 
     /// <summary>Every problem found.</summary>
     public IReadOnlyList<ValidationProblem> Problems { get; }
 
-    private static string BuildMessage(IReadOnlyList<ValidationProblem> problems)
+    /// <summary>What was validated, in words (for example <c>service spec</c> or <c>purge request</c>).</summary>
+    public string Subject { get; }
+
+    private static string BuildMessage(IReadOnlyList<ValidationProblem> problems, string subject)
     {
         ArgumentNullException.ThrowIfNull(problems);
+        ArgumentException.ThrowIfNullOrWhiteSpace(subject);
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"The service spec has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
+        sb.Append(CultureInfo.InvariantCulture, $"The {subject} has {problems.Count} problem{(problems.Count == 1 ? "" : "s")}:");
         foreach (var p in problems)
         {
             sb.AppendLine().Append("  ").Append(p.ToString());

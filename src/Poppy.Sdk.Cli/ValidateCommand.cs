@@ -16,10 +16,12 @@ internal static class ValidateCommand
         Usage: poppy validate [--json] [--] FILE...
 
         Validates OpenStack Poppy v1 service documents (JSON) with the SDK's rules, without any
-        network call, and prints per file 'OK' or every problem with its path. '-' reads a document
-        from standard input (once).
+        network call, and prints per file 'OK' or every problem with its path, then any warnings
+        (things accepted as OpenStack Poppy accepted them, worth knowing; they never fail a file).
+        '-' reads a document from standard input (once).
 
-          --json      Print one JSON array: [{"file", "valid", "errors": [{"path", "message"}]}].
+          --json      Print one JSON array: [{"file", "valid", "errors": [{"path", "message"}],
+                      "warnings": [{"path", "message"}]}].
                       A file that cannot be read or parsed has one error whose path is "".
           --          Treat every following argument as a file name.
           -h, --help  Show this help.
@@ -146,7 +148,8 @@ internal static class ValidateCommand
 
         try
         {
-            return new FileReport(name, ServiceSpecValidator.Validate(spec, ValidationMode.Create).Problems, null);
+            var result = ServiceSpecValidator.Validate(spec, ValidationMode.Create);
+            return new FileReport(name, result.Problems, null) { Warnings = result.Warnings };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -253,17 +256,21 @@ internal static class ValidateCommand
             var text = failure.Stage == InputFailure.ReadStage ? failure.Detail : failure.ToString();
             await stderr.WriteLineAsync($"{report.File}: error: {text}").ConfigureAwait(false);
         }
-        else if (report.Problems.Count == 0)
-        {
-            await stdout.WriteLineAsync($"{report.File}: OK").ConfigureAwait(false);
-        }
         else
         {
             var count = report.Problems.Count;
-            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{report.File}: {count} problem{(count == 1 ? "" : "s")}")).ConfigureAwait(false);
+            var warnings = report.Warnings.Count;
+            var headline = count == 0 ? "OK" : string.Create(CultureInfo.InvariantCulture, $"{count} problem{(count == 1 ? "" : "s")}");
+            var tail = warnings == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" ({warnings} warning{(warnings == 1 ? "" : "s")})");
+            await stdout.WriteLineAsync($"{report.File}: {headline}{tail}").ConfigureAwait(false);
             foreach (var problem in report.Problems)
             {
                 await stdout.WriteLineAsync($"  {(problem.Path.Length == 0 ? "/" : problem.Path)}: {problem.Message}").ConfigureAwait(false);
+            }
+
+            foreach (var warning in report.Warnings)
+            {
+                await stdout.WriteLineAsync($"  warning: {(warning.Path.Length == 0 ? "/" : warning.Path)}: {warning.Message}").ConfigureAwait(false);
             }
         }
     }
@@ -288,6 +295,13 @@ internal static class ValidateCommand
                 foreach (var problem in report.Problems)
                 {
                     WriteError(writer, problem.Path, problem.Message);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteStartArray("warnings");
+                foreach (var warning in report.Warnings)
+                {
+                    WriteError(writer, warning.Path, warning.Message);
                 }
 
                 writer.WriteEndArray();
@@ -319,6 +333,8 @@ internal static class ValidateCommand
 
     private sealed record FileReport(string File, IReadOnlyList<ValidationProblem> Problems, InputFailure? Failure)
     {
+        public IReadOnlyList<ValidationProblem> Warnings { get; init; } = [];
+
         public static FileReport ReadFailure(string file, string detail) => new(file, [], new InputFailure(InputFailure.ReadStage, detail));
 
         public static FileReport ParseFailure(string file, string detail) => new(file, [], new InputFailure(InputFailure.ParseStage, detail));

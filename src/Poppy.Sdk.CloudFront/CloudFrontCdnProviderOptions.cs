@@ -33,9 +33,11 @@ public sealed class CloudFrontCdnProviderOptions
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
     /// <summary>
-    /// The ACM certificate (in us-east-1) attached to distributions that serve HTTPS domains with a
-    /// <c>custom</c> or <c>sni</c> certificate; it must cover those domains. Without it only HTTP domains and
-    /// <c>shared</c> HTTPS domains (served on the distribution's <c>*.cloudfront.net</c> name) are supported.
+    /// The ACM certificate (in us-east-1) attached to every distribution that has an alternate domain name
+    /// (alias); it must cover those domains. It is <b>required for any alias, HTTP included</b>: CloudFront
+    /// accepts an alias only with a certificate that covers it. Without it only <c>shared</c> HTTPS domains
+    /// (served on the distribution's <c>*.cloudfront.net</c> name) are supported; the plan
+    /// (<see cref="CloudFrontCdnProvider.PlanService"/>), create and update refuse any other domain before a vendor call.
     /// </summary>
     public string? AcmCertificateArn { get; set; }
 
@@ -69,7 +71,7 @@ public sealed class CloudFrontCdnProviderOptions
         {
             if (string.IsNullOrWhiteSpace(AccessKeyId) || string.IsNullOrWhiteSpace(SecretAccessKey))
             {
-                problems.Add($"{who}: AccessKeyId and SecretAccessKey are required (an IAM access key allowed to manage CloudFront); set them from a secret store or configuration, for example Poppy:CloudFront:AccessKeyId.");
+                problems.Add($"{who}: AccessKeyId and SecretAccessKey are required (an IAM access key allowed to manage CloudFront); set them from a secret store or configuration, for example the keys CloudFront:AccessKeyId and CloudFront:SecretAccessKey (the \"CloudFront\" section beside \"Poppy\", bound with AddCloudFront(configuration.GetSection(\"CloudFront\"))).");
             }
             else if (AccessKeyId.Any(c => char.IsControl(c) || c == ' ') || SecretAccessKey.Any(c => char.IsControl(c) || c == ' '))
             {

@@ -13,9 +13,11 @@ internal static class EmulatedVendors
     /// <summary>Creates every vendor for one emulator.</summary>
     /// <param name="options">The emulator's options; each vendor reads its own from <see cref="CdnEmulatorOptions.Vendor{TOptions}"/>.</param>
     /// <returns>The vendors.</returns>
+    #region vendors (docs/extending/writing-a-provider.md)
     public static IReadOnlyList<IVendorEmulator> Create(CdnEmulatorOptions options) =>
     [
         new FastlyEmulator(options),
         new CloudFrontEmulator(options),
     ];
+    #endregion
 }

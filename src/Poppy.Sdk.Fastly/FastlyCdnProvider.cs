@@ -129,7 +129,9 @@ public class FastlyCdnProvider : ICdnProvider
             throw new ArgumentException(stampProblem, nameof(serviceId));
         }
 
+        #region create-prepare (docs/extending/writing-a-provider.md)
         var (normalized, desired) = _planner.Prepare(spec, ValidationMode.Create);
+        #endregion
         FastlyLog.Creating(_logger, serviceId);
         var existing = await _api.Services.SearchAsync(FastlyTranslator.ServiceName(serviceId), cancellationToken).ConfigureAwait(false);
         (string VendorId, int Version) deployed;
@@ -233,7 +235,7 @@ public class FastlyCdnProvider : ICdnProvider
         var problems = _purger.Check(request);
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            throw new CdnValidationException(problems, CdnValidationException.PurgeRequestSubject);
         }
 
         return await _purger.PurgeAsync(service, request, cancellationToken).ConfigureAwait(false);
@@ -246,9 +248,11 @@ public class FastlyCdnProvider : ICdnProvider
     /// it is gone); a delete completes when the service is gone. Ids: <c>&lt;name&gt;:create:&lt;vendor id&gt;:&lt;version&gt;</c>,
     /// <c>&lt;name&gt;:update:…</c>, <c>&lt;name&gt;:delete:&lt;vendor id&gt;:&lt;service id&gt;</c>.
     /// </remarks>
+    #region resume-parse (docs/extending/writing-a-provider.md)
     public virtual async Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
     {
         var id = OperationId.Parse(operationId, Name);
+    #endregion
         var colon = id.Payload.IndexOf(':', StringComparison.Ordinal);
         var vendorId = colon > 0 ? id.Payload[..colon] : "";
         var rest = colon > 0 ? id.Payload[(colon + 1)..] : "";
@@ -305,9 +309,11 @@ public class FastlyCdnProvider : ICdnProvider
     };
 
     private CdnOperation<ProviderServiceDetails> Deployed(OperationKind kind, string serviceId, (string VendorId, int Version) deployed, ServiceSpec normalized) =>
+        #region completed (docs/extending/writing-a-provider.md)
         CdnOperations.Completed(
             new OperationId(Name, kind, deployed.VendorId + ":" + deployed.Version.ToString(CultureInfo.InvariantCulture)).ToString(),
             _translator.Details(Name, serviceId, deployed.VendorId, normalized.Domains, ProviderStatus.Deployed));
+        #endregion
 
     private string DeleteId(string? vendorId, string serviceId) =>
         new OperationId(Name, OperationKind.Delete, (string.IsNullOrEmpty(vendorId) ? "-" : vendorId) + ":" + serviceId).ToString();

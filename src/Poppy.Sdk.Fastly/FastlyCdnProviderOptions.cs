@@ -70,7 +70,7 @@ public sealed class FastlyCdnProviderOptions
         var who = $"Fastly provider '{Name}'";
         if (string.IsNullOrWhiteSpace(ApiToken))
         {
-            problems.Add($"{who}: ApiToken is required (the Fastly API token sent as the Fastly-Key header); set it from a secret store or configuration, for example Poppy:Fastly:ApiToken.");
+            problems.Add($"{who}: ApiToken is required (the Fastly API token sent as the Fastly-Key header); set it from a secret store or configuration, for example the key Fastly:ApiToken (the \"Fastly\" section beside \"Poppy\", bound with AddFastly(configuration.GetSection(\"Fastly\"))).");
         }
         else if (ApiToken.Any(c => char.IsControl(c) || c == ' '))
         {

@@ -303,7 +303,7 @@ public class InMemoryCdnProvider : ICdnProvider
 
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            throw new CdnValidationException(problems, CdnValidationException.PurgeRequestSubject);
         }
 
         Enter("purge", service.ServiceId);

@@ -27,7 +27,8 @@ public partial class PoppyClient
     /// <param name="cancellationToken">Cancels the start (batches already accepted stay accepted).</param>
     /// <returns>The purge operation.</returns>
     /// <exception cref="CdnValidationException">The request is malformed, or names a provider that does not hold the service.</exception>
-    /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or no provider holds it yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
+    /// <exception cref="CdnServiceNotFoundException">The service is not in the catalog.</exception>
+    /// <exception cref="CdnRequestFailedException">No provider holds the service yet (<see cref="CdnErrorCode.Conflict"/>).</exception>
     public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
     {
         var job = await CreateJobAsync(serviceId, request, options, cancellationToken).ConfigureAwait(false);
@@ -134,7 +135,7 @@ public partial class PoppyClient
         var problems = request.Validate();
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            throw new CdnValidationException(problems, CdnValidationException.PurgeRequestSubject);
         }
 
         try
@@ -163,7 +164,7 @@ public partial class PoppyClient
 
         if (only is not null && only.FirstOrDefault(name => holders.All(h => h.Provider != name)) is { } missing)
         {
-            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")]);
+            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")], CdnValidationException.PurgeRequestSubject);
         }
 
         if (holders.Count == 0)

@@ -110,7 +110,7 @@ public partial class PoppyClient : IDisposable
             }
         }
 
-        return problems.Count == result.Problems.Count ? result : new ValidationResult { Problems = problems };
+        return problems.Count == result.Problems.Count ? result : new ValidationResult { Problems = problems, Warnings = result.Warnings };
     }
 
     /// <summary>
@@ -151,7 +151,9 @@ public partial class PoppyClient : IDisposable
         ValidateServiceId(serviceId);
         try
         {
-            var normalized = Validate(spec, ValidationMode.Create).GetNormalizedOrThrow();
+            var validated = Validate(spec, ValidationMode.Create);
+            var normalized = validated.GetNormalizedOrThrow();
+            LogWarnings(serviceId, validated);
             await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
             return await ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken).ConfigureAwait(false);
         }
@@ -172,7 +174,8 @@ public partial class PoppyClient : IDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>An operation that completes when every provider has finished.</returns>
     /// <exception cref="CdnValidationException">The spec is invalid or a provider would refuse it.</exception>
-    /// <exception cref="CdnRequestFailedException">The service is not in the catalog (<see cref="CdnErrorCode.NotFound"/>), or the holder refused the update.</exception>
+    /// <exception cref="CdnServiceNotFoundException">The service is not in the catalog.</exception>
+    /// <exception cref="CdnRequestFailedException">The holder refused the update.</exception>
     public virtual async Task<ServiceOperation> UpdateServiceAsync(string serviceId, ServiceSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -185,7 +188,9 @@ public partial class PoppyClient : IDisposable
                 throw new CdnValidationException([new ValidationProblem("/flavor_id", $"The flavor of an existing service cannot change (it is '{existing.Spec.FlavorId}'); delete the service and create it on the new flavor.")]);
             }
 
-            return await ConvergeAsync(serviceId, result.GetNormalizedOrThrow(), OperationKind.Update, cancellationToken).ConfigureAwait(false);
+            var normalized = result.GetNormalizedOrThrow();
+            LogWarnings(serviceId, result);
+            return await ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Update))
         {
@@ -329,6 +334,15 @@ public partial class PoppyClient : IDisposable
         return false;
     }
 
+    /// <summary>Warnings never block; they are logged so the person who wrote the spec hears of them.</summary>
+    private void LogWarnings(string serviceId, ValidationResult result)
+    {
+        foreach (var warning in result.Warnings)
+        {
+            Log.SpecWarning(_logger, serviceId, warning.Path, warning.Message);
+        }
+    }
+
     private static void ValidateServiceId(string serviceId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceId);
@@ -355,7 +369,7 @@ public partial class PoppyClient : IDisposable
     {
         ValidateServiceId(serviceId);
         return await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false)
-            ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
+            ?? throw new CdnServiceNotFoundException(serviceId);
     }
 
     /// <summary>Starts create/update work on the flavor's providers through the flavor's placement strategy.</summary>
@@ -363,7 +377,7 @@ public partial class PoppyClient : IDisposable
     {
         var flavor = _options.Flavors[spec.FlavorId];
         var service = await _coordinator.Writer.UpdateAsync(serviceId, s => s is null ? null : s with { Spec = spec }, cancellationToken).ConfigureAwait(false)
-            ?? throw new CdnRequestFailedException("catalog", $"Service '{serviceId}' is not in the catalog.", 404, CdnErrorCode.NotFound, isTransient: false);
+            ?? throw new CdnServiceNotFoundException(serviceId);
         Log.OperationStarted(_logger, serviceId, OperationId.KindText(kind), flavor.Mode == FlavorMode.Mirror ? flavor.Providers.Count : 1);
         var runs = await IPlacementStrategy.For(flavor.Mode).StartAsync(_coordinator, service, spec, kind, flavor.Providers, cancellationToken).ConfigureAwait(false);
         return new ServiceOperation(_coordinator, serviceId, kind, runs);

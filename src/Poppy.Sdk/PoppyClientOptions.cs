@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Poppy.Sdk;
 
 /// <summary>How a flavor places a service on its providers.</summary>
@@ -53,6 +55,12 @@ public sealed class PoppyClientOptions
     /// before it counts as a transient failure. Default 100 s. Polling deployments is not bounded by it.
     /// </summary>
     public TimeSpan ProviderCallTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The longest <see cref="ProviderCallTimeout"/> accepted: one hour (a longer value is a slip, such as a bare number read as days).</summary>
+    public static TimeSpan MaxProviderCallTimeout { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest circuit-breaker sampling or break duration accepted: one day (Polly's own limit).</summary>
+    public static TimeSpan MaxCircuitDuration { get; } = TimeSpan.FromDays(1);
 
     /// <summary>Purge batches in flight at once per provider. Default 4.</summary>
     public int PurgeConcurrencyPerProvider { get; set; } = 4;
@@ -139,6 +147,16 @@ public sealed class PoppyClientOptions
         {
             errors.Add("Poppy:ProviderCallTimeout must be positive.");
         }
+        else if (ProviderCallTimeout > MaxProviderCallTimeout)
+        {
+            // A bare number in configuration is read as days ("100" is 100 days), a likely slip for seconds.
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Poppy:ProviderCallTimeout is {Describe(ProviderCallTimeout)}, which is implausible for one vendor call (at most {Describe(MaxProviderCallTimeout)}); write it as hh:mm:ss, for example \"00:01:40\" for 100 seconds (a bare \"100\" means 100 days)."));
+        }
+
+        if (CircuitBreaker.BreakDuration > MaxCircuitDuration || CircuitBreaker.SamplingDuration > MaxCircuitDuration)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"Poppy:CircuitBreaker:BreakDuration and SamplingDuration may be at most {Describe(MaxCircuitDuration)}; write them as hh:mm:ss, for example \"00:00:30\" (a bare \"30\" means 30 days)."));
+        }
 
         if (PurgeConcurrencyPerProvider < 1)
         {
@@ -147,4 +165,9 @@ public sealed class PoppyClientOptions
 
         return errors;
     }
+
+    private static string Describe(TimeSpan value) =>
+        value.TotalDays >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalDays:0.##} days ({value:c})")
+        : value.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalHours:0.##} hours ({value:c})")
+        : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.##} seconds ({value:c})");
 }

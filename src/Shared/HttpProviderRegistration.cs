@@ -5,6 +5,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 
 namespace Poppy.Sdk.Internal;
 
@@ -65,6 +66,7 @@ internal static class HttpProviderRegistration
         options.PostConfigure(o => descriptor.SetName(o, name)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new DelegateValidator<TOptions>(descriptor.Validate)));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietAttemptTelemetry>());
         services.AddHttpClient(descriptor.HttpClientName)
             // The factory's default request logging puts header values (tokens, signatures) in the structured
             // log state even when the message redacts them; providers log their calls themselves, without headers.
@@ -86,6 +88,29 @@ internal static class HttpProviderRegistration
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(descriptor.HttpClientName),
             sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)));
         return result;
+    }
+
+    /// <summary>
+    /// Keeps the standard resilience handler's per-attempt log ("Execution attempt", category <c>Polly</c>) of Poppy's
+    /// vendor clients at Debug when the attempt is not a handled failure: one line per HTTP attempt at Information
+    /// outnumbered Poppy's own logs. An attempt the retry strategy handles (it will be retried) keeps its Warning, and
+    /// a call that fails is logged by the provider itself. Other pipelines of the application are left as they are.
+    /// </summary>
+    private sealed class QuietAttemptTelemetry : IConfigureOptions<TelemetryOptions>
+    {
+        private const string ExecutionAttempt = "ExecutionAttempt";
+
+        public void Configure(TelemetryOptions options)
+        {
+            var previous = options.SeverityProvider;
+            options.SeverityProvider = args => IsQuiet(args) ? ResilienceEventSeverity.Debug : previous?.Invoke(args) ?? args.Event.Severity;
+        }
+
+        private static bool IsQuiet(SeverityProviderArguments args) =>
+            args.Event.EventName == ExecutionAttempt
+            && args.Event.Severity == ResilienceEventSeverity.Information
+            && args.Source.PipelineName is { } pipeline
+            && pipeline.StartsWith("Poppy.", StringComparison.Ordinal);
     }
 
     private sealed class DelegateValidator<TOptions>(Func<TOptions, IReadOnlyList<string>> validate) : IValidateOptions<TOptions>

@@ -20,6 +20,16 @@ public class ErrorsTests
     }
 
     [Fact]
+    public void CdnValidationException_PurgeRequestSubject_MessageNamesThePurgeRequest()
+    {
+        var exception = new CdnValidationException([new ValidationProblem("/items/0", "x")], CdnValidationException.PurgeRequestSubject);
+
+        Assert.StartsWith("The purge request has 1 problem:", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("service spec", exception.Message, StringComparison.Ordinal);
+        Assert.Equal("purge request", exception.Subject);
+    }
+
+    [Fact]
     public void CdnValidationException_OneProblem_SingularWording() =>
         Assert.StartsWith("The service spec has 1 problem:", new CdnValidationException([new ValidationProblem("/name", "x")]).Message, StringComparison.Ordinal);
 

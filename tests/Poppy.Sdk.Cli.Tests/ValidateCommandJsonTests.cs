@@ -18,7 +18,7 @@ public sealed class ValidateCommandJsonTests
         Assert.Equal(JsonValueKind.Array, doc.RootElement.ValueKind);
         var items = doc.RootElement.EnumerateArray().ToList();
         Assert.Equal(4, items.Count);
-        Assert.All(items, i => Assert.Equal(["file", "valid", "errors"], i.EnumerateObject().Select(p => p.Name)));
+        Assert.All(items, i => Assert.Equal(["file", "valid", "errors", "warnings"], i.EnumerateObject().Select(p => p.Name)));
 
         Assert.Equal(Data("valid.json"), items[0].GetProperty("file").GetString());
         Assert.True(items[0].GetProperty("valid").GetBoolean());
@@ -87,6 +87,21 @@ public sealed class ValidateCommandJsonTests
         Assert.Equal("<stdin>", item.GetProperty("file").GetString());
         Assert.False(item.GetProperty("valid").GetBoolean());
         Assert.Contains("literal null", item.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_JsonPoppyOriginHostHeaderWithValue_ValidWithTheWarningListed()
+    {
+        var result = await RunAsync("validate", "--json", Data("origin-host-header-value.json"));
+
+        Assert.Equal(0, result.Code);
+        using var doc = JsonDocument.Parse(result.Out);
+        var item = Assert.Single(doc.RootElement.EnumerateArray().ToList());
+        Assert.True(item.GetProperty("valid").GetBoolean());
+        Assert.Equal(0, item.GetProperty("errors").GetArrayLength());
+        var warning = Assert.Single(item.GetProperty("warnings").EnumerateArray().ToList());
+        Assert.Equal("/origins/0/hostheadervalue", warning.GetProperty("path").GetString());
+        Assert.Contains("'ignored.quickstart.example'", warning.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

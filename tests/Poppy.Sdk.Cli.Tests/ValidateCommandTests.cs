@@ -15,6 +15,19 @@ public sealed class ValidateCommandTests
     }
 
     [Fact]
+    public async Task Validate_PoppyOriginHostHeaderWithValue_PrintsOkWithTheWarningAndExitsZero()
+    {
+        var result = await RunAsync("validate", Data("origin-host-header-value.json"));
+
+        Assert.Equal(0, result.Code);
+        var lines = Lines(result.Out);
+        Assert.Equal($"{Data("origin-host-header-value.json")}: OK (1 warning)", lines[0]);
+        Assert.StartsWith("  warning: /origins/0/hostheadervalue: Ignored", lines[1], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Length);
+        Assert.Empty(result.Err);
+    }
+
+    [Fact]
     public async Task Validate_InvalidFile_PrintsEveryProblemWithItsPathAndExitsOne()
     {
         var result = await RunAsync("validate", Data("invalid.json"));

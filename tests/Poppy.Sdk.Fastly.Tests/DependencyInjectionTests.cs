@@ -84,6 +84,8 @@ public class DependencyInjectionTests
         var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("Fastly provider 'fastly': ApiToken is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Fastly:ApiToken", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Poppy:Fastly", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,14 +93,14 @@ public class DependencyInjectionTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Poppy:Fastly:ApiToken"] = "from-config",
-            ["Poppy:Fastly:BaseAddress"] = "http://127.0.0.1:8080/",
-            ["Poppy:Fastly:AccessUrlTarget"] = "dualstack.nonssl.us-eu.fastly.net",
-            ["Poppy:Fastly:PurgeRequestsPerSecond"] = "20",
+            ["Fastly:ApiToken"] = "from-config",
+            ["Fastly:BaseAddress"] = "http://127.0.0.1:8080/",
+            ["Fastly:AccessUrlTarget"] = "dualstack.nonssl.us-eu.fastly.net",
+            ["Fastly:PurgeRequestsPerSecond"] = "20",
         }).Build();
         var (services, builder) = NewBuilder();
 
-        builder.AddFastly(configuration.GetSection("Poppy:Fastly"), "fastly-eu");
+        builder.AddFastly(configuration.GetSection("Fastly"), "fastly-eu");
         using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<IStartupValidator>().Validate();
 
@@ -125,6 +127,24 @@ public class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddFastly_UnknownKeyInTheFastlySection_ErrorNamesTheConfigurationPathNotTheOptionsType()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fastly:ApiToken"] = "t",
+            ["Fastly:ApiTokn"] = "typo",
+        }).Build();
+        var (services, builder) = NewBuilder();
+        builder.AddFastly(configuration.GetSection("Fastly"));
+        using var sp = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get("fastly"));
+
+        Assert.StartsWith("Unknown configuration key Fastly:ApiTokn: not a setting of section 'Fastly'.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("FastlyCdnProviderOptions", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddFastly_Requests_CarryTheCurrentTokenAndRetryIdempotentCalls()
     {
         var (services, builder) = NewBuilder();
@@ -138,6 +158,33 @@ public class DependencyInjectionTests
         var service = await sp.GetRequiredKeyedService<ICdnProvider>("fastly").GetServiceAsync(new ServiceReference("svc-1"));
 
         Assert.Null(service);
+        mock.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
+    public async Task AddFastly_ResilienceHandlerAttempts_LogBelowInformationUnlessTheAttemptFails()
+    {
+        var (services, builder) = NewBuilder();
+        services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
+        var mock = new MockHttpMessageHandler();
+        builder.AddFastly(configure: o => o.ApiToken = "t");
+        UseMock(services, mock);
+        mock.Expect(HttpMethod.Get, "https://api.fastly.com/service/search").Respond(HttpStatusCode.ServiceUnavailable);
+        mock.Expect(HttpMethod.Get, "https://api.fastly.com/service/search").Respond(HttpStatusCode.NotFound);
+        mock.Expect(HttpMethod.Get, "https://api.fastly.com/service/search").Respond(HttpStatusCode.NotFound);
+        using var sp = services.BuildServiceProvider();
+        var provider = sp.GetRequiredKeyedService<ICdnProvider>("fastly");
+
+        await provider.GetServiceAsync(new ServiceReference("svc-1"));
+        await provider.GetServiceAsync(new ServiceReference("svc-2"));
+
+        var attempts = sp.GetFakeLogCollector().GetSnapshot()
+            .Where(r => r.Category == "Polly" && r.Message.StartsWith("Execution attempt", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(3, attempts.Count);
+        Assert.Equal(LogLevel.Warning, attempts[0].Level);   // the 503, handled and retried
+        Assert.All(attempts.Skip(1), r => Assert.Equal(LogLevel.Debug, r.Level));
+        Assert.DoesNotContain(sp.GetFakeLogCollector().GetSnapshot(), r => r.Category == "Polly" && r.Level == LogLevel.Information);
         mock.VerifyNoOutstandingExpectation();
     }
 

@@ -39,6 +39,7 @@ internal sealed class FastlyMock
     public FastlyTranslator Translator => new(Options);
 
     /// <summary>Expects a request with the exact path, exact query (when given) and the Fastly-Key header.</summary>
+    #region expect (docs/extending/writing-a-provider.md)
     public MockedRequest Expect(HttpMethod method, string pathAndQuery)
     {
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
@@ -46,6 +47,7 @@ internal sealed class FastlyMock
         return q < 0 ? request.With(r => string.IsNullOrEmpty(r.RequestUri!.Query)) : request.WithExactQueryString(pathAndQuery[(q + 1)..]);
     }
 
+    #endregion
     /// <summary>Expects a form-encoded request with exactly these fields.</summary>
     public MockedRequest ExpectForm(HttpMethod method, string path, params (string Key, string Value)[] fields) =>
         Expect(method, path)

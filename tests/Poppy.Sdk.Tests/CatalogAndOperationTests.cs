@@ -63,20 +63,27 @@ public sealed class CatalogAndOperationTests
         var op = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1");
 
         var wait = op.WaitForCompletionAsync(TimeSpan.FromSeconds(10));
-        for (var i = 0; i < 100_000 && !wait.IsCompleted; i++)
-        {
-            if (f.Time.GetUtcNow() - t0 < TimeSpan.FromSeconds(59))
-            {
-                Assert.False(wait.IsCompleted);
-            }
+        // The provider's hint (the 60 s left) wins over the caller's 10 s; the clock moves only once the
+        // wait has registered that timer, never while a poll runs.
+        await f.Time.WaitForTimerAsync(TimeSpan.FromSeconds(60));
+        f.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(wait.IsCompleted);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
 
-            f.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
-
-        var service = await wait;
+        var service = await wait.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(ProviderStatus.Deployed, service!.Status);
-        Assert.True(f.Time.GetUtcNow() - t0 >= TimeSpan.FromSeconds(60));
+        Assert.Equal(TimeSpan.FromSeconds(60), f.Time.GetUtcNow() - t0);
+    }
+
+    [Fact]
+    public async Task DefaultPollingInterval_ProviderGivesAHint_IsTheProvidersNotTheBaseFiveSeconds()
+    {
+        using var f = new Fixture();
+
+        var op = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1");
+
+        // The in-memory provider's operations poll every second; the composite operation follows the shortest hint.
+        Assert.Equal(TimeSpan.FromSeconds(1), op.DefaultPollingInterval);
     }
 
     [Fact]

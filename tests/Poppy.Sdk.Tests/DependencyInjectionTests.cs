@@ -61,6 +61,91 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddPoppy_VendorSectionInsidePoppy_ErrorNamesTheConfigurationPathAndTheLayout()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Providers:0", "one"),
+                ("Poppy:Fastly:ApiToken", "secret-token")))
+            .AddInMemoryProvider("one"));
+
+        var ex = Assert.ThrowsAny<InvalidOperationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.StartsWith("Unknown configuration key Poppy:Fastly: not a setting of section 'Poppy'.", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("beside it", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("PoppyClientOptions", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPoppy_UnknownNestedKey_ErrorNamesItsFullPath()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Providers:0", "one"),
+                ("Poppy:CircuitBreaker:BreakDurration", "00:00:30")))
+            .AddInMemoryProvider("one"));
+
+        var ex = Assert.ThrowsAny<InvalidOperationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Poppy:CircuitBreaker:BreakDurration", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("PoppyCircuitBreakerOptions", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPoppy_InvalidModeValue_GetsPoppysMessageWithTheAllowedValues()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Mode", "Mirrored"),
+                ("Poppy:Flavors:global:Providers:0", "one")))
+            .AddInMemoryProvider("one"));
+
+        var ex = Assert.ThrowsAny<InvalidOperationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal("Configuration value Poppy:Flavors:global:Mode = 'Mirrored' is not valid: use Mirror or Failover.", ex.Message);
+    }
+
+    [Fact]
+    public void AddPoppy_ProviderCallTimeoutMalformed_SaysHowToWriteADuration()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Providers:0", "one"),
+                ("Poppy:ProviderCallTimeout", "100s")))
+            .AddInMemoryProvider("one"));
+
+        var ex = Assert.ThrowsAny<InvalidOperationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.StartsWith("Configuration value Poppy:ProviderCallTimeout = '100s' is not valid: write a duration as hh:mm:ss", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.TimeSpan", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPoppy_ProviderCallTimeoutBareNumber_RefusedAsImplausible()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Providers:0", "one"),
+                ("Poppy:ProviderCallTimeout", "100")))
+            .AddInMemoryProvider("one"));
+
+        var ex = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Poppy:ProviderCallTimeout is 100 days", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("implausible", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("\"00:01:40\"", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddPoppy_ProviderCallTimeoutAsDuration_Accepted()
+    {
+        using var sp = Build(s => s.AddPoppy(Config(
+                ("Poppy:Flavors:global:Providers:0", "one"),
+                ("Poppy:ProviderCallTimeout", "00:01:40")))
+            .AddInMemoryProvider("one"));
+
+        sp.GetRequiredService<IStartupValidator>().Validate();
+
+        Assert.Equal(TimeSpan.FromSeconds(100), sp.GetRequiredService<IOptions<PoppyClientOptions>>().Value.ProviderCallTimeout);
+    }
+
+    [Fact]
     public void AddPoppy_NoFlavor_FailsAtStart()
     {
         using var sp = Build(s => s.AddPoppy().AddInMemoryProvider("one"));

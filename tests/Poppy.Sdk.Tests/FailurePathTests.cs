@@ -116,13 +116,38 @@ public sealed class FailurePathTests
     }
 
     [Fact]
-    public async Task PurgeAsync_UnknownService_ThrowsNotFoundCarryingTheServiceId()
+    public async Task PurgeAsync_UnknownService_ThrowsServiceNotFoundCarryingTheServiceId()
     {
         using var f = new Fixture();
 
-        var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.PurgeAsync("svc-missing", PurgeRequest.ForUrls("/a")));
+        var error = await Assert.ThrowsAsync<CdnServiceNotFoundException>(() => f.Client.PurgeAsync("svc-missing", PurgeRequest.ForUrls("/a")));
 
         Assert.Equal((CdnErrorCode.NotFound, "svc-missing"), (error.ErrorCode, error.ServiceId));
+        Assert.Equal("catalog", error.Provider);
+        Assert.StartsWith("Service 'svc-missing' is not in the catalog", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing was sent to any vendor", error.Message, StringComparison.Ordinal);
+        Assert.Empty(f.A.Purges);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_UnknownService_ExistingCatchOfRequestFailedStillCatchesIt()
+    {
+        using var f = new Fixture();
+
+        // Code written before CdnServiceNotFoundException existed keeps working.
+        var caught = await Record.ExceptionAsync(async () =>
+        {
+            try
+            {
+                await f.Client.PurgeAsync("svc-missing", PurgeRequest.ForUrls("/a"));
+            }
+            catch (CdnRequestFailedException e) when (e.ErrorCode == CdnErrorCode.NotFound)
+            {
+                return;
+            }
+        });
+
+        Assert.Null(caught);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.Testing;
+using Poppy.Sdk.TestSupport;
 
 namespace Poppy.Sdk.Tests;
 
@@ -8,7 +8,7 @@ internal sealed class Fixture : IDisposable
 {
     public Fixture(Action<PoppyClientOptions>? configure = null, Func<string, CdnCapabilities, CdnCapabilities>? capabilities = null, TimeSpan? deploymentDelay = null)
     {
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
+        Time = new TimerAwareTimeProvider(new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero));
         InMemoryCdnProvider Make(string name) => new(new InMemoryCdnProviderOptions
         {
             Name = name,
@@ -30,7 +30,7 @@ internal sealed class Fixture : IDisposable
 
     public static CdnCapabilities Default { get; } = CdnCapabilities.Everything with { AsynchronousDeployment = true };
 
-    public FakeTimeProvider Time { get; }
+    public TimerAwareTimeProvider Time { get; }
 
     public InMemoryCdnProvider A { get; }
 

@@ -183,7 +183,7 @@ public sealed class MirrorTests
     {
         using var f = new Fixture();
 
-        var ex = await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.UpdateServiceAsync("nope", TestSpecs.Basic()));
+        var ex = await Assert.ThrowsAsync<CdnServiceNotFoundException>(() => f.Client.UpdateServiceAsync("nope", TestSpecs.Basic()));
 
         Assert.Equal(CdnErrorCode.NotFound, ex.ErrorCode);
         Assert.Equal(404, ex.Status);

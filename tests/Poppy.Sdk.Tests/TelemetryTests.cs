@@ -36,4 +36,39 @@ public sealed class TelemetryTests
         Assert.Contains(logs, l => l.Id.Id == 1001 && l.Message.Contains("create on a ", StringComparison.Ordinal));
         Assert.Contains(logs, l => l.Id.Id == 1002 && l.Message.Contains("from a to b", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task DeleteServiceAsync_Completes_NoStatusLogSaysTheServiceIsInProgressAgain()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
+        using var fx = new Fixture();
+        using var client = new PoppyClient([fx.A, fx.B, fx.C], fx.Options, timeProvider: fx.Time, loggerFactory: loggerFactory);
+        await fx.CompleteAsync(await client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+        collector.Clear();
+
+        await fx.CompleteAsync(await client.DeleteServiceAsync("svc-1"));
+
+        var statuses = collector.GetSnapshot().Where(l => l.Id.Id == 1006).Select(l => l.Message).ToList();
+        Assert.Equal(["Service svc-1 is now DeleteInProgress."], statuses);
+        Assert.Null(await client.GetServiceAsync("svc-1"));
+    }
+
+    [Fact]
+    public async Task CreateServiceAsync_SpecWithAWarning_CreatesAndLogsTheWarning()
+    {
+        var collector = new FakeLogCollector();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
+        using var fx = new Fixture();
+        using var client = new PoppyClient([fx.A, fx.B, fx.C], fx.Options, timeProvider: fx.Time, loggerFactory: loggerFactory);
+        var spec = TestSpecs.Basic() with { Origins = [TestSpecs.Basic().Origins[0] with { HostHeaderType = Models.HostHeaderType.Origin, HostHeaderValue = "ignored.example.net" }] };
+
+        Assert.Single(client.Validate(spec).Warnings);
+        var service = await fx.CompleteAsync(await client.CreateServiceAsync(spec, "svc-1"));
+
+        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        var warning = Assert.Single(collector.GetSnapshot(), l => l.Id.Id == 1011);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("/origins/0/hostheadervalue", warning.Message, StringComparison.Ordinal);
+    }
 }

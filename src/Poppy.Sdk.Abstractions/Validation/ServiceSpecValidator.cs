@@ -19,6 +19,12 @@ public sealed record ValidationResult
     /// <summary>Every problem found; empty when valid.</summary>
     public required IReadOnlyList<ValidationProblem> Problems { get; init; }
 
+    /// <summary>
+    /// Things accepted but worth telling (for example a <c>hostheadervalue</c> ignored because
+    /// <c>hostheadertype</c> is <c>origin</c>, as OpenStack Poppy ignored it). Warnings never make a spec invalid.
+    /// </summary>
+    public IReadOnlyList<ValidationProblem> Warnings { get; init; } = [];
+
     /// <summary>The spec with defaults applied and values normalised; null when invalid.</summary>
     public ServiceSpec? Normalized { get; init; }
 
@@ -65,7 +71,7 @@ public static class ServiceSpecValidator
         var validation = new SpecValidation(mode);
         var normalized = validation.Run(spec);
         return validation.Problems.Count == 0
-            ? new ValidationResult { Problems = [], Normalized = normalized }
-            : new ValidationResult { Problems = validation.Problems };
+            ? new ValidationResult { Problems = [], Warnings = validation.Warnings, Normalized = normalized }
+            : new ValidationResult { Problems = validation.Problems, Warnings = validation.Warnings };
     }
 }

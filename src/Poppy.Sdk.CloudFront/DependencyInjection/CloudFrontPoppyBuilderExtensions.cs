@@ -37,7 +37,7 @@ public static class CloudFrontPoppyBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a CloudFront provider bound from a configuration section (for example <c>Poppy:CloudFront</c>) with keys
+    /// Adds a CloudFront provider bound from a configuration section (for example <c>CloudFront</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
     /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>.
     /// Unknown keys are errors.
@@ -51,8 +51,14 @@ public static class CloudFrontPoppyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
+        return AddCore(builder, name, options =>
+        {
+            options.Configure(o => ConfigurationBinding.Run(configuration, () => configuration.Bind(o, b => b.ErrorOnUnknownConfiguration = true), unknownKeyHint: UnknownKeyHint));
+            options.Services.AddSingleton<IOptionsChangeTokenSource<CloudFrontCdnProviderOptions>>(new ConfigurationChangeTokenSource<CloudFrontCdnProviderOptions>(options.Name, configuration));
+        });
     }
+
+    private const string UnknownKeyHint = "The CloudFront section holds only CloudFront options (see the package README); flavors and resilience go in the \"Poppy\" section.";
 
     private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<CloudFrontCdnProviderOptions>> configure) =>
         HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<CloudFrontCdnProviderOptions>(

@@ -44,13 +44,13 @@ internal sealed class CloudFrontPurger
         var problems = Check(request);
         if (problems.Count > 0)
         {
-            throw new CdnValidationException(problems);
+            throw new CdnValidationException(problems, CdnValidationException.PurgeRequestSubject);
         }
 
         var distribution = await _reader.FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw _account.NotFound(service.ServiceId);
         if (request.Kind == PurgeKind.Tag && distribution.Config.CacheTagHeaderName is null)
         {
-            throw new CdnValidationException([new ValidationProblem("/kind", $"Distribution {distribution.Id} has no cache-tag header (CacheTagConfig); update the service after setting CacheTagHeaderName to purge by tag.") { Provider = _account.Name, Remedy = "CloudFront:CacheTagHeaderName" }]);
+            throw new CdnValidationException([new ValidationProblem("/kind", $"Distribution {distribution.Id} has no cache-tag header (CacheTagConfig); update the service after setting CacheTagHeaderName to purge by tag.") { Provider = _account.Name, Remedy = "CloudFront:CacheTagHeaderName" }], CdnValidationException.PurgeRequestSubject);
         }
 
         var (paths, emulation) = InvalidationPaths(request);

@@ -36,7 +36,9 @@ internal sealed partial class CloudFrontTranslator
     public const long DefaultTtl = 86_400;
     public const long MaxTtl = 31_536_000;
     public const int MaxPathPattern = 255;
+    #region acm-remedy (docs/extending/writing-a-provider.md)
     public const string AcmRemedy = "CloudFront:AcmCertificateArn";
+    #endregion
     public const string PathPatternRemedy = "a request_url of at most 255 characters of A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + &, without '?'";
     public const string GeographyPathRemedy = "geography rules on request_url '/*' (CloudFront restricts geography per distribution)";
     public const string DnsOriginRemedy = "the origin's DNS name";
@@ -166,7 +168,9 @@ internal sealed partial class CloudFrontTranslator
             var host = origin.Origin.Trim('[', ']');
             if (IPAddress.TryParse(host, out _))
             {
+                #region dns-origin-problem (docs/extending/writing-a-provider.md)
                 problems.Add(new ValidationProblem($"/origins/{i}/origin", $"CloudFront origins must be DNS names; '{origin.Origin}' is an IP address.") { Remedy = DnsOriginRemedy });
+                #endregion
             }
 
             if (origin.HostHeaderType == HostHeaderType.Custom ||

@@ -94,6 +94,7 @@ public sealed class FastlyEmulator : IVendorEmulator
     }
 
     /// <inheritdoc />
+    #region map-routes (docs/extending/writing-a-provider.md)
     public void MapRoutes(IEndpointRouteBuilder routes)
     {
         new ServiceEndpoints(_state).Map(routes);
@@ -102,6 +103,7 @@ public sealed class FastlyEmulator : IVendorEmulator
         new AclEndpoints(_state).Map(routes);
         new PurgeEndpoints(_state).Map(routes);
     }
+    #endregion
 
     /// <summary>Checks <c>Fastly-Key</c> (401), then the key's hourly budget of non-read calls (429).</summary>
     /// <param name="context">The request.</param>

@@ -39,7 +39,7 @@ public static class FastlyPoppyBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a Fastly provider bound from a configuration section (for example <c>Poppy:Fastly</c>) with keys
+    /// Adds a Fastly provider bound from a configuration section (for example <c>Fastly</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>ApiToken</c>, <c>BaseAddress</c>, <c>AccessUrlTarget</c>, <c>SharedCertificateDomain</c>,
     /// <c>PurgeRequestsPerSecond</c>, <c>PurgeBurst</c>, <c>ForbiddenResponseContent</c>. Unknown keys are errors.
     /// </summary>
@@ -52,9 +52,16 @@ public static class FastlyPoppyBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        return AddCore(builder, name, options => options.Bind(configuration, o => o.ErrorOnUnknownConfiguration = true));
+        return AddCore(builder, name, options =>
+        {
+            options.Configure(o => ConfigurationBinding.Run(configuration, () => configuration.Bind(o, b => b.ErrorOnUnknownConfiguration = true), unknownKeyHint: UnknownKeyHint));
+            options.Services.AddSingleton<IOptionsChangeTokenSource<FastlyCdnProviderOptions>>(new ConfigurationChangeTokenSource<FastlyCdnProviderOptions>(options.Name, configuration));
+        });
     }
 
+    private const string UnknownKeyHint = "The Fastly section holds only Fastly options (see the package README); flavors and resilience go in the \"Poppy\" section.";
+
+    #region add-core (docs/extending/writing-a-provider.md)
     private static IPoppyProviderBuilder AddCore(IPoppyBuilder builder, string name, Action<OptionsBuilder<FastlyCdnProviderOptions>> configure) =>
         HttpProviderRegistration.Add(builder, new HttpProviderDescriptor<FastlyCdnProviderOptions>(
             name,
@@ -66,4 +73,5 @@ public static class FastlyPoppyBuilderExtensions
                 FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             static (_, options) => new FastlyAuthHandler(() => options().ApiToken),
             static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>())));
+    #endregion
 }

@@ -19,6 +19,7 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
         _token = token;
     }
 
+    #region send (docs/extending/writing-a-provider.md)
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -30,4 +31,5 @@ internal sealed class FastlyAuthHandler : DelegatingHandler
         SentCredentials.Record(request, token);
         return base.SendAsync(request, cancellationToken);
     }
+    #endregion
 }

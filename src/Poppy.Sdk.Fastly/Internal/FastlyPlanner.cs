@@ -18,6 +18,7 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
     public FastlyPlan Plan(ServiceSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        #region plan (docs/extending/writing-a-provider.md)
         var problems = CapabilityChecker.Check(spec, capabilities, providerName).ToList();
         var translation = translator.Translate(spec);
         problems.AddRange(translation.Problems);
@@ -27,10 +28,12 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         }
 
         return new FastlyPlan(ProviderPlan.Valid(providerName, Summary(config), Documents(config)), config);
+        #endregion
     }
 
     /// <summary>Validates and plans — everything that can fail before a vendor call; the plan's objects are what gets deployed.</summary>
     /// <exception cref="CdnValidationException">The spec is invalid, or Fastly cannot honour it.</exception>
+    #region prepare (docs/extending/writing-a-provider.md)
     public (ServiceSpec Normalized, FastlyConfig Desired) Prepare(ServiceSpec spec, ValidationMode mode)
     {
         var normalized = ServiceSpecValidator.Validate(spec, mode).GetNormalizedOrThrow();
@@ -38,6 +41,7 @@ internal sealed class FastlyPlanner(string providerName, CdnCapabilities capabil
         plan.Plan.EnsureValid();
         return (normalized, plan.Config!);
     }
+    #endregion
 
     private static string Summary(FastlyConfig config)
     {

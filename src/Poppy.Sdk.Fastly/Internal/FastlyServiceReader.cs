@@ -122,14 +122,17 @@ internal sealed class FastlyServiceReader(FastlyApi api, FastlyTranslator transl
                 FastlyLog.Drift(logger, serviceId, vendorId, string.Join("; ", notes));
             }
 
+            #region drift (docs/extending/writing-a-provider.md)
             if (SpecManifest.FromComment(shown.Comment) is { } desired)
             {
                 differences = ServiceSpecComparer.Compare(desired, read);
             }
+            #endregion
 
             spec = read;
         }
 
+        #region read-back (docs/extending/writing-a-provider.md)
         var status = active is not null ? ProviderStatus.Deployed : ProviderStatus.CreateInProgress;
         return new ProviderService
         {
@@ -137,6 +140,7 @@ internal sealed class FastlyServiceReader(FastlyApi api, FastlyTranslator transl
             Spec = spec,
             Drift = differences,
         };
+        #endregion
     }
 
     /// <summary>The domain names of the active (or newest) version.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Poppy.Sdk;
 
 /// <summary>A provider that may still hold a half-created resource of a service.</summary>
@@ -26,4 +28,15 @@ public sealed record CleanupReport(IReadOnlyList<PendingCleanup> Removed, IReadO
 /// <summary>The outcome of <see cref="PoppyClient.RebuildCatalogAsync"/>.</summary>
 /// <param name="ServiceCount">Services found and recorded.</param>
 /// <param name="Failures">Providers that could not be listed (their services may be missing).</param>
-public sealed record CatalogRebuildReport(int ServiceCount, IReadOnlyList<ProviderAttempt> Failures);
+public sealed record CatalogRebuildReport(int ServiceCount, IReadOnlyList<ProviderAttempt> Failures)
+{
+    /// <summary>A readable summary: how many services were recorded, and which providers could not be listed and why.</summary>
+    /// <returns>For example <c>2 services recorded; 1 provider could not be listed: b (Vendor down.)</c>.</returns>
+    public override string ToString()
+    {
+        var recorded = string.Create(CultureInfo.InvariantCulture, $"{ServiceCount} service{(ServiceCount == 1 ? "" : "s")} recorded");
+        return Failures.Count == 0
+            ? recorded + "; every provider listed"
+            : string.Create(CultureInfo.InvariantCulture, $"{recorded}; {Failures.Count} provider{(Failures.Count == 1 ? "" : "s")} could not be listed: {string.Join("; ", Failures.Select(f => $"{f.Provider} ({f.Exception.Message})"))}");
+    }
+}

@@ -40,7 +40,10 @@ internal sealed class CatalogWriter(IServiceCatalog catalog, ILogger logger)
                 }
 
                 var saved = await Catalog.SaveAsync(after with { Version = before?.Version ?? 0 }, cancellationToken).ConfigureAwait(false);
-                if (before is null || before.Status != saved.Status)
+                // A service whose last provider record was just removed (a delete or clean-up finishing) has no status of
+                // its own: the derived value would read "CreateInProgress" and mislead. New services still log theirs.
+                var lastRecordRemoved = before is not null && before.Providers.Count > 0 && saved.Providers.Count == 0;
+                if (!lastRecordRemoved && (before is null || before.Status != saved.Status))
                 {
                     Log.ServiceStatusChanged(logger, serviceId, saved.Status.ToString());
                 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Poppy.Sdk;
+using Poppy.Sdk.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -38,9 +39,20 @@ public static class PoppyServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration is IConfigurationSection { Key: PoppyClientOptions.SectionName } s ? s : configuration.GetSection(PoppyClientOptions.SectionName);
         var builder = AddCore(services);
-        services.AddOptions<PoppyClientOptions>().Bind(section, o => o.ErrorOnUnknownConfiguration = true);
+        services.AddOptions<PoppyClientOptions>().Configure(o => ConfigurationBinding.Run(
+            section,
+            () => section.Bind(o, b => b.ErrorOnUnknownConfiguration = true),
+            AllowedValues,
+            UnknownKeyHint));
+        services.AddSingleton<IOptionsChangeTokenSource<PoppyClientOptions>>(new ConfigurationChangeTokenSource<PoppyClientOptions>(section));
         return builder;
     }
+
+    private const string UnknownKeyHint =
+        "The \"Poppy\" section holds Flavors, CircuitBreaker, ProviderCallTimeout and PurgeConcurrencyPerProvider; "
+        + "each vendor's options go in their own section beside it (\"Fastly\", \"CloudFront\"), bound with AddFastly(configuration.GetSection(\"Fastly\")) and so on.";
+
+    private static readonly Dictionary<string, string> AllowedValues = new[] { ConfigurationBinding.Allowed<FlavorMode>() }.ToDictionary(StringComparer.Ordinal);
 
     private static PoppyBuilder AddCore(IServiceCollection services)
     {

@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Debug, "Purge of service {ServiceId} on {Provider}: the vendor asked to wait; the batch is queued for {Seconds} s.")]
     public static partial void PurgeQueued(ILogger logger, string serviceId, string provider, double seconds);
 
+    [LoggerMessage(1011, LogLevel.Warning, "Service {ServiceId}: {Path}: {Message}")]
+    public static partial void SpecWarning(ILogger logger, string serviceId, string path, string message);
+
     [LoggerMessage(1009, LogLevel.Warning, "Provider {Provider} cannot purge service {ServiceId}: {Reason}")]
     public static partial void PurgeUnsupported(ILogger logger, string provider, string serviceId, string reason);
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace Poppy.Sdk;
 
 /// <summary>What one provider did with a purge.</summary>
@@ -20,6 +23,27 @@ public sealed record ProviderPurgeReport
 
     /// <summary>How many vendor calls were made.</summary>
     public int BatchCount => Succeeded.Count + Failed.Count;
+
+    /// <summary>A readable summary: the provider, its batches, and each failure or unsupported reason.</summary>
+    /// <returns>For example <c>cloudfront: 3 batches, 2 accepted, 1 failed (rate_limited: …)</c>.</returns>
+    public override string ToString()
+    {
+        if (Unsupported is { } unsupported)
+        {
+            return $"{Provider}: unsupported ({string.Join("; ", unsupported.Select(p => $"{p.Path}: {p.Message}"))})";
+        }
+
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{Provider}: {BatchCount} batch{(BatchCount == 1 ? "" : "es")}, {Succeeded.Count} accepted");
+        if (Failed.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $", {Failed.Count} failed (");
+            sb.AppendJoin("; ", Failed.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Error.Code}: {f.Error.Message} [{f.Items.Count} item{(f.Items.Count == 1 ? "" : "s")}]")));
+            sb.Append(')');
+        }
+
+        return sb.ToString();
+    }
 }
 
 /// <summary>A purge batch the vendor did not accept.</summary>
@@ -41,4 +65,18 @@ public sealed record PurgeReport
 
     /// <summary>Whether every provider accepted every item.</summary>
     public bool IsSuccess => Providers.Count > 0 && Providers.All(p => p.IsSuccess);
+
+    /// <summary>A readable summary: the service, the request, the outcome and each provider's report.</summary>
+    /// <returns>For example <c>purge of service 'shop' (url, 3 items, hard): succeeded; fastly: 1 batch, 1 accepted</c>.</returns>
+    public override string ToString()
+    {
+        var items = Request.Items.Count;
+        var what = Request.Kind == PurgeKind.All
+            ? $"all, {Request.Mode.ToString().ToLowerInvariant()}"
+            : string.Create(CultureInfo.InvariantCulture, $"{Request.Kind.ToString().ToLowerInvariant()}, {items} item{(items == 1 ? "" : "s")}, {Request.Mode.ToString().ToLowerInvariant()}");
+        var outcome = IsSuccess ? "succeeded" : Providers.Count == 0 ? "no provider" : "not complete";
+        return Providers.Count == 0
+            ? $"purge of service '{ServiceId}' ({what}): {outcome}"
+            : $"purge of service '{ServiceId}' ({what}): {outcome}; {string.Join("; ", Providers)}";
+    }
 }

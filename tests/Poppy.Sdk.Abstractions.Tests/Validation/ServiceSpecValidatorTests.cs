@@ -431,9 +431,32 @@ public class ServiceSpecValidatorTests
         AssertValid(Minimal() with { Origins = [new OriginSpec("origin.example.net") { HostHeaderType = HostHeaderType.Origin, HostHeaderValue = "ORIGIN.example.net" }] });
 
     [Fact]
-    public void Validate_HostHeaderOriginWithOtherValue_ReportsValue() =>
-        AssertSingleProblem(Minimal() with { Origins = [new OriginSpec("origin.example.net") { HostHeaderType = HostHeaderType.Origin, HostHeaderValue = "other.example.net" }] },
-            "/origins/0/hostheadervalue", "'other.example.net'", "'custom'");
+    public void Validate_HostHeaderOriginWithOtherValue_AcceptedWithAWarningAndTheValueIgnored()
+    {
+        // OpenStack Poppy accepted this document and ignored the value; it loads here too, with a warning.
+        var result = ServiceSpecValidator.Validate(Minimal() with { Origins = [new OriginSpec("origin.example.net") { HostHeaderType = HostHeaderType.Origin, HostHeaderValue = "other.example.net" }] });
+
+        Assert.True(result.IsValid);
+        Assert.Equal("origin.example.net", result.Normalized!.Origins[0].HostHeaderValue);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("/origins/0/hostheadervalue", warning.Path);
+        Assert.Contains("Ignored", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("'other.example.net'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("'custom'", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_HostHeaderOriginWithOtherValueInAnInvalidSpec_StillReportsTheWarning()
+    {
+        var result = ServiceSpecValidator.Validate(Minimal() with { Name = "x", Origins = [new OriginSpec("origin.example.net") { HostHeaderType = HostHeaderType.Origin, HostHeaderValue = "other.example.net" }] });
+
+        Assert.False(result.IsValid);
+        Assert.Equal(["/name"], result.Problems.Select(p => p.Path));
+        Assert.Equal(["/origins/0/hostheadervalue"], result.Warnings.Select(w => w.Path));
+    }
+
+    [Fact]
+    public void Validate_ValidSpecWithoutQuirks_HasNoWarnings() => Assert.Empty(ServiceSpecValidator.Validate(Minimal()).Warnings);
 
     [Fact]
     public void Validate_HostHeaderCustom_NormalisesValue() =>

@@ -21,6 +21,7 @@ public sealed class FastlyEmulatorConformanceTests : CdnProviderConformanceTests
         }
     }
 
+    #region create-provider (docs/extending/writing-a-provider.md)
     protected override async Task<ICdnProvider> CreateProviderAsync()
     {
         var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 100_000 } });
@@ -42,6 +43,7 @@ public sealed class FastlyEmulatorConformanceTests : CdnProviderConformanceTests
         _emulators[provider].Fastly.Faults.RateLimitNext(1, retryAfter);
         return Task.CompletedTask;
     }
+    #endregion
 
     protected override Task InjectAuthFailureAsync(ICdnProvider provider)
     {

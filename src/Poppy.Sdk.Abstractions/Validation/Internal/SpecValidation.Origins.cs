@@ -182,9 +182,10 @@ internal sealed partial class SpecValidation
                 return (HostHeaderType.Domain, null);
 
             case HostHeaderType.Origin:
+                // OpenStack Poppy accepted a value here and ignored it; so do we, so its documents load unchanged.
                 if (value is not null && host is not null && !string.Equals(value.Trim(), host, StringComparison.OrdinalIgnoreCase))
                 {
-                    Add(path + "/hostheadervalue", $"With hostheadertype 'origin' the host header is the origin host {Text.Quote(host)}, but {Text.Quote(value)} was given; remove hostheadervalue, or set hostheadertype to 'custom'.");
+                    Warn(path + "/hostheadervalue", $"Ignored: with hostheadertype 'origin' the host header is the origin host {Text.Quote(host)}, not {Text.Quote(value)}; remove hostheadervalue, or set hostheadertype to 'custom' to send it.");
                 }
 
                 return (HostHeaderType.Origin, host ?? origin.Origin);

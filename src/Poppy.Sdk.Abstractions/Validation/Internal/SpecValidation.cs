@@ -20,6 +20,7 @@ internal sealed partial class SpecValidation
 
     private readonly ValidationMode _mode;
     private readonly List<ValidationProblem> _problems = [];
+    private readonly List<ValidationProblem> _warnings = [];
 
     // Valid, normalised domains and origin hosts, for the "a domain is not an origin" rule.
     private readonly List<(int Index, string Domain)> _domains = [];
@@ -28,6 +29,8 @@ internal sealed partial class SpecValidation
     public SpecValidation(ValidationMode mode) => _mode = mode;
 
     public IReadOnlyList<ValidationProblem> Problems => _problems;
+
+    public IReadOnlyList<ValidationProblem> Warnings => _warnings;
 
     public ServiceSpec Run(ServiceSpec spec)
     {
@@ -57,6 +60,9 @@ internal sealed partial class SpecValidation
     }
 
     private void Add(string path, string message) => _problems.Add(new ValidationProblem(path, message));
+
+    /// <summary>Something accepted as Poppy accepted it, but worth telling: reported, never blocking.</summary>
+    private void Warn(string path, string message) => _warnings.Add(new ValidationProblem(path, message));
 
     private static string P(string parent, int index) => string.Create(CultureInfo.InvariantCulture, $"{parent}/{index}");
 

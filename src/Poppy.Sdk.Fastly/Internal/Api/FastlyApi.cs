@@ -14,6 +14,7 @@ internal sealed class FastlyApi
 
     public FastlyApi(HttpClient http, FastlyCdnProviderOptions options, TimeProvider time, ILogger logger)
     {
+        #region connection (docs/extending/writing-a-provider.md)
         Connection = new VendorConnection(
             http,
             new VendorConnectionSettings
@@ -31,6 +32,7 @@ internal sealed class FastlyApi
             time,
             logger);
         Services = new ServicesClient(Connection);
+        #endregion
         Versions = new VersionsClient(Connection);
         Objects = new VersionedObjectsClient(Connection);
         Acls = new AclsClient(Connection);

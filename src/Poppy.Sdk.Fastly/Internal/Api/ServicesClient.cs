@@ -9,8 +9,10 @@ internal sealed class ServicesClient(VendorConnection connection)
     public Task<FastlyServiceDto?> SearchAsync(string name, CancellationToken cancellationToken) =>
         connection.GetOrNullAsync(new VendorRequest(HttpMethod.Get, "service/search?name=" + Seg(name), $"search for service '{name}'"), FastlyJsonContext.Default.FastlyServiceDto, cancellationToken);
 
+    #region get-service (docs/extending/writing-a-provider.md)
     public Task<FastlyServiceDto?> GetAsync(string serviceId, CancellationToken cancellationToken) =>
         connection.GetOrNullAsync(new VendorRequest(HttpMethod.Get, "service/" + Seg(serviceId), $"get service '{serviceId}'"), FastlyJsonContext.Default.FastlyServiceDto, cancellationToken);
+    #endregion
 
     public async Task<(List<FastlyServiceDto> Items, bool HasMore)> ListAsync(int page, CancellationToken cancellationToken)
     {

@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace Poppy.Sdk.TestSupport;
+
+/// <summary>
+/// A <see cref="FakeTimeProvider"/> that knows which one-shot timers are pending, so a test advances the clock
+/// only once the code under test waits on it (<see cref="AdvanceWhenWaitedOnAsync"/>) instead of advancing in a
+/// loop that races the code (the rule in docs/contributing.md). Periodic timers (token buckets) are left out:
+/// they are always pending and say nothing about whether the code has reached its wait.
+/// </summary>
+internal sealed class TimerAwareTimeProvider : FakeTimeProvider
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly object _gate = new();
+    private readonly List<Pending> _pending = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TimerAwareTimeProvider()
+    {
+    }
+
+    public TimerAwareTimeProvider(DateTimeOffset startDateTime)
+        : base(startDateTime)
+    {
+    }
+
+    /// <summary>
+    /// Completes once a one-shot timer is pending that is due within <paramref name="within"/> from now.
+    /// The real-time bound only turns a hang into a failure; passing tests never reach it.
+    /// </summary>
+    public async Task WaitForTimerAsync(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            Task changed;
+            var limit = GetUtcNow() + within;
+            lock (_gate)
+            {
+                if (_pending.Exists(p => p.Due <= limit))
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)).ConfigureAwait(false) != changed)
+            {
+                throw new TimeoutException($"No timer due within {within} was registered on the fake clock (now {GetUtcNow():O}).");
+            }
+        }
+    }
+
+    /// <summary>Waits until the code under test has registered a timer due within <paramref name="delta"/>, then advances.</summary>
+    public async Task AdvanceWhenWaitedOnAsync(TimeSpan delta)
+    {
+        await WaitForTimerAsync(delta).ConfigureAwait(false);
+        Advance(delta);
+    }
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        if (period != Timeout.InfiniteTimeSpan && period != TimeSpan.Zero)
+        {
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+
+        var pending = new Pending(this);
+        pending.Set(dueTime);
+        var inner = base.CreateTimer(
+            s =>
+            {
+                pending.Clear();
+                callback(s);
+            },
+            state,
+            dueTime,
+            period);
+        return new TrackedTimer(inner, pending);
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+    private sealed class Pending(TimerAwareTimeProvider owner)
+    {
+        public DateTimeOffset Due { get; private set; }
+
+        public void Set(TimeSpan dueTime)
+        {
+            // The fake clock's own lock is never taken while holding ours.
+            var due = owner.GetUtcNow() + (dueTime == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : dueTime);
+            lock (owner._gate)
+            {
+                owner._pending.Remove(this);
+                if (dueTime != Timeout.InfiniteTimeSpan)
+                {
+                    Due = due;
+                    owner._pending.Add(this);
+                }
+            }
+
+            owner.Signal();
+        }
+
+        public void Clear()
+        {
+            lock (owner._gate)
+            {
+                owner._pending.Remove(this);
+            }
+        }
+    }
+
+    private sealed class TrackedTimer(ITimer inner, Pending pending) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            pending.Set(dueTime);
+            return inner.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            pending.Clear();
+            inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            pending.Clear();
+            return inner.DisposeAsync();
+        }
+    }
+}
