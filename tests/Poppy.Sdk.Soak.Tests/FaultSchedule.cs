@@ -32,7 +32,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                 }
             }
 
-            var rng = new Random(HashCode.Combine(seed, op, 0x5eed));
+            var rng = new Random(SoakSettings.Mix(seed, op, 1));
 
             // One vendor down for a window, at fixed points of the run: Fastly a quarter in, CloudFront two thirds in.
             if (op == operations / 4)
@@ -69,20 +69,28 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
 
                 case < 0.11:
                     {
+                        var n = rng.Next(1, 3);
+                        vendor.Faults.LoseAnswerNext(n);
+                        ledger.Fault(op, "answer lost", $"{vendor.Key}: next {n} requests carried out, then the connection reset (answer lost)");
+                        break;
+                    }
+
+                case < 0.14:
+                    {
                         var n = rng.Next(2, 7);
                         vendor.Faults.RateLimitNext(n, RetryAfter);
                         ledger.Fault(op, "429 storm", $"{vendor.Key}: next {n} requests throttled, Retry-After {RetryAfter.TotalSeconds} s");
                         break;
                     }
 
-                case < 0.12 when !_open.Any(w => w.Name.StartsWith("latency", StringComparison.Ordinal)):
+                case < 0.15 when !_open.Any(w => w.Name.StartsWith("latency", StringComparison.Ordinal)):
                     {
                         var target = vendor;
                         Window(op, 10, $"latency +150 ms ({target.Key})", () => target.Faults.AddedLatency = TimeSpan.FromMilliseconds(150), () => target.Faults.AddedLatency = TimeSpan.Zero);
                         break;
                     }
 
-                case < 0.13 when !_open.Any(w => w.Name.StartsWith("credentials", StringComparison.Ordinal)):
+                case < 0.16 when !_open.Any(w => w.Name.StartsWith("credentials", StringComparison.Ordinal)):
                     if (vendor == emulator.CloudFront)
                     {
                         Window(op, 4, "credentials rotated (cloudfront secret key)", () => emulator.CloudFront.Options.SecretAccessKey = "rotated-" + _cloudFrontSecret, () => emulator.CloudFront.Options.SecretAccessKey = _cloudFrontSecret);
@@ -93,7 +101,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                     }
 
                     break;
-                case < 0.18:
+                case < 0.21:
                     {
                         var n = rng.Next(1, 4);
                         mem.Faults.FailNext(n, transient: true, status: 503);
@@ -101,15 +109,15 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                         break;
                     }
 
-                case < 0.21:
+                case < 0.24:
                     mem.Faults.HalfCreateNext();
                     ledger.Fault(op, "in-memory half-created service", $"{mem.Name}: next create stores the service, then fails (504)");
                     break;
-                case < 0.24:
+                case < 0.27:
                     mem.Faults.FailDeploymentNext();
                     ledger.Fault(op, "in-memory failed deployment", $"{mem.Name}: next create/update deployment ends failed");
                     break;
-                case < 0.26:
+                case < 0.29:
                     {
                         var n = rng.Next(1, 4);
                         mem.Faults.RateLimitNext(n, RetryAfter);
@@ -117,7 +125,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                         break;
                     }
 
-                case < 0.27 when !_open.Any(w => w.Name.StartsWith("unavailable", StringComparison.Ordinal)):
+                case < 0.30 when !_open.Any(w => w.Name.StartsWith("unavailable", StringComparison.Ordinal)):
                     {
                         var target = mem;
                         Window(op, 8, $"unavailable ({target.Name})", () => target.Faults.SetUnavailable(true), () => target.Faults.SetUnavailable(false));

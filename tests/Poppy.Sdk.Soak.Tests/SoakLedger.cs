@@ -32,8 +32,43 @@ internal sealed class SoakServiceLog(string serviceId, string flavor)
 
     public Belief Belief { get; set; }
 
-    /// <summary>Whether an operation on it is running (the soak runs one operation per service at a time).</summary>
+    /// <summary>
+    /// Operations on it now: updates and purges share a service (concurrent writers are part of the contract: the
+    /// catalog is versioned, with no per-service lock); creates, retried creates and deletes take it alone (-1), so
+    /// what the caller was told stays well defined.
+    /// </summary>
     public int Busy;
+
+    public bool TryEnterShared()
+    {
+        while (true)
+        {
+            var busy = Volatile.Read(ref Busy);
+            if (busy < 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref Busy, busy + 1, busy) == busy)
+            {
+                return true;
+            }
+        }
+    }
+
+    public bool TryEnterAlone() => Interlocked.CompareExchange(ref Busy, -1, 0) == 0;
+
+    public void Exit()
+    {
+        if (Volatile.Read(ref Busy) < 0)
+        {
+            Volatile.Write(ref Busy, 0);
+        }
+        else
+        {
+            Interlocked.Decrement(ref Busy);
+        }
+    }
 
     public int Variant { get; set; }
 
@@ -63,6 +98,9 @@ internal sealed class SoakLedger
     public ConcurrentQueue<(string ServiceId, string Where, Exception Error)> Untyped { get; } = new();
 
     public ConcurrentQueue<(string ServiceId, string Where, Exception Error)> Typed { get; } = new();
+
+    /// <summary>Errors whose code says "try again" (unavailable, timeout, network, rate limited) but that are not marked transient.</summary>
+    public ConcurrentQueue<(string ServiceId, string Where, string Error)> Mislabelled { get; } = new();
 
     public ConcurrentDictionary<string, int> FaultCounts { get; } = new(StringComparer.Ordinal);
 

@@ -23,7 +23,7 @@ internal static class SoakReport
         }
 
         t.AppendLine(CultureInfo.InvariantCulture, $"Log records scanned: {run.LogRecords}");
-        t.AppendLine(CultureInfo.InvariantCulture, $"Checks: lost {run.Lost.Count}, duplicated {run.Duplicated.Count}, orphaned {run.Orphaned.Count}, stuck {run.Stuck.Count}, untyped exceptions {run.Ledger.Untyped.Count}, credential leaks {run.Leaks.Count} ({Counts(run.Leaks.GroupBy(l => Kind(l.Source)).ToDictionary(g => g.Key, g => g.Count()))})");
+        t.AppendLine(CultureInfo.InvariantCulture, $"Checks: lost {run.Lost.Count}, duplicated {run.Duplicated.Count}, orphaned {run.Orphaned.Count}, stuck {run.Stuck.Count}, untyped exceptions {run.Ledger.Untyped.Count}, retryable errors not marked transient {run.Ledger.Mislabelled.Count}, credential leaks {run.Leaks.Count} ({Counts(run.Leaks.GroupBy(l => Kind(l.Source)).ToDictionary(g => g.Key, g => g.Count()))})");
         if (run.HarnessError is { } error)
         {
             t.AppendLine("HARNESS ERROR: " + error);
@@ -66,6 +66,20 @@ internal static class SoakReport
         return t.ToString();
     }
 
+    public static string Mislabelled(SoakRun run)
+    {
+        var t = new StringBuilder();
+        var all = run.Ledger.Mislabelled.ToList();
+        t.AppendLine(CultureInfo.InvariantCulture, $"{all.Count} errors say 'try again' by their code but are not marked transient:");
+        foreach (var (id, where, error) in all.Take(ShownOffenders))
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"- {id} {where}: {error}");
+        }
+
+        t.AppendLine().Append(Summary(run));
+        return t.ToString();
+    }
+
     public static string Leaks(SoakRun run)
     {
         var t = new StringBuilder();
@@ -100,6 +114,11 @@ internal static class SoakReport
         if (!run.Ledger.Untyped.IsEmpty)
         {
             t.AppendLine().Append(Untyped(run));
+        }
+
+        if (!run.Ledger.Mislabelled.IsEmpty)
+        {
+            t.AppendLine().Append(Mislabelled(run));
         }
 
         if (run.Leaks.Count > 0)

@@ -139,15 +139,15 @@ public sealed class SoakRun : IAsyncLifetime
 
     private async Task RunOneAsync(int op)
     {
-        var rng = new Random(HashCode.Combine(Settings.Seed, op, 0x0b5));
+        var rng = new Random(SoakSettings.Mix(Settings.Seed, op, 2));
         var roll = rng.NextDouble();
-        SoakServiceLog? Pick(Belief belief)
+        SoakServiceLog? Pick(Belief belief, bool alone)
         {
-            var candidates = Ledger.Services.Values.Where(s => s.Belief == belief && Volatile.Read(ref s.Busy) == 0).OrderBy(s => s.ServiceId, StringComparer.Ordinal).ToList();
+            var candidates = Ledger.Services.Values.Where(s => s.Belief == belief && (alone ? Volatile.Read(ref s.Busy) == 0 : Volatile.Read(ref s.Busy) >= 0)).OrderBy(s => s.ServiceId, StringComparer.Ordinal).ToList();
             for (var attempt = 0; attempt < 4 && candidates.Count > 0; attempt++)
             {
                 var s = candidates[rng.Next(candidates.Count)];
-                if (Interlocked.CompareExchange(ref s.Busy, 1, 0) == 0)
+                if (alone ? s.TryEnterAlone() : s.TryEnterShared())
                 {
                     return s;
                 }
@@ -163,10 +163,10 @@ public sealed class SoakRun : IAsyncLifetime
         {
             (kind, target) = roll switch
             {
-                < 0.60 => ("update", Pick(Belief.Exists)),
-                < 0.82 => ("purge", Pick(Belief.Exists)),
-                < 0.92 => ("delete", Pick(Belief.Exists)),
-                _ => rng.Next(2) == 0 ? ("retry-create", Pick(Belief.Unknown)) : ("retry-delete", Pick(Belief.Deleting)),
+                < 0.60 => ("update", Pick(Belief.Exists, alone: false)),
+                < 0.82 => ("purge", Pick(Belief.Exists, alone: false)),
+                < 0.92 => ("delete", Pick(Belief.Exists, alone: true)),
+                _ => rng.Next(2) == 0 ? ("retry-create", Pick(Belief.Unknown, alone: true)) : ("retry-delete", Pick(Belief.Deleting, alone: true)),
             };
         }
         else
@@ -178,7 +178,7 @@ public sealed class SoakRun : IAsyncLifetime
         {
             kind = "create";
             var id = "soak-" + op.ToString("D5", CultureInfo.InvariantCulture);
-            target = new SoakServiceLog(id, SoakEnvironment.Flavors[rng.Next(SoakEnvironment.Flavors.Length)].Id) { Busy = 1 };
+            target = new SoakServiceLog(id, SoakEnvironment.Flavors[rng.Next(SoakEnvironment.Flavors.Length)].Id) { Busy = -1 };
             Ledger.Services[id] = target;
         }
 
@@ -192,7 +192,7 @@ public sealed class SoakRun : IAsyncLifetime
         {
             if (!keepBusy)
             {
-                Volatile.Write(ref target.Busy, 0);
+                target.Exit();
             }
         }
     }
@@ -211,14 +211,14 @@ public sealed class SoakRun : IAsyncLifetime
                 case "create":
                 case "retry-create":
                     {
-                        var operation = await client.CreateServiceAsync(SoakEnvironment.Spec(id, s.Flavor, s.Variant), id);
+                        var operation = await MaybeResumeAsync(op, s, await client.CreateServiceAsync(SoakEnvironment.Spec(id, s.Flavor, s.Variant), id), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Belief = Belief.Exists);
                     }
 
                 case "update":
                     {
                         var variant = (s.Variant + 1 + rng.Next(2)) % 3;
-                        var operation = await client.UpdateServiceAsync(id, SoakEnvironment.Spec(id, s.Flavor, variant));
+                        var operation = await MaybeResumeAsync(op, s, await client.UpdateServiceAsync(id, SoakEnvironment.Spec(id, s.Flavor, variant)), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Variant = variant);
                     }
 
@@ -226,7 +226,7 @@ public sealed class SoakRun : IAsyncLifetime
                 case "retry-delete":
                     {
                         s.Belief = Belief.Deleting;
-                        var operation = await client.DeleteServiceAsync(id);
+                        var operation = await MaybeResumeAsync(op, s, await client.DeleteServiceAsync(id), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Belief = Belief.Deleted);
                     }
 
@@ -247,6 +247,19 @@ public sealed class SoakRun : IAsyncLifetime
             Ledger.Count(Ledger.Outcomes, kind + ": threw " + ex.GetType().Name);
             return false;
         }
+    }
+
+    /// <summary>Now and then, follows the operation through <see cref="PoppyClient.ResumeOperationAsync"/> instead (as another request would).</summary>
+    private async Task<ServiceOperation> MaybeResumeAsync(int op, SoakServiceLog s, ServiceOperation operation, Random rng)
+    {
+        if (operation.HasCompleted || rng.Next(8) != 0)
+        {
+            return operation;
+        }
+
+        Ledger.Count(Ledger.OperationCounts, "(resumed from its id)");
+        s.Add(Ledger.Now, $"#{op} resumes {operation.Id} and follows the resumed operation");
+        return await _env.Client.ResumeOperationAsync(operation.Id);
     }
 
     private async Task<bool> FollowAsync<T>(int op, string kind, SoakServiceLog s, CdnOperation<T> operation, Action? success)
@@ -280,6 +293,24 @@ public sealed class SoakRun : IAsyncLifetime
 
         success?.Invoke();
         var value = operation.Value;
+        if (value is CdnService svc0)
+        {
+            foreach (var p in svc0.Providers)
+            {
+                CheckTransience(s.ServiceId, where + " result, " + p.Provider, p.Error);
+            }
+        }
+        else if (value is PurgeReport report0)
+        {
+            foreach (var p in report0.Providers)
+            {
+                foreach (var batch in p.Failed)
+                {
+                    CheckTransience(s.ServiceId, where + " purge report, " + p.Provider, batch.Error);
+                }
+            }
+        }
+
         var text = Serialize(value);
         _scanner.Scan(text, "result", s.ServiceId);
         _scanner.Scan(operation.StatusDescription, "operation status", s.ServiceId);
@@ -343,9 +374,37 @@ public sealed class SoakRun : IAsyncLifetime
         }
 
         (untyped ? Ledger.Untyped : Ledger.Typed).Enqueue((serviceId, where, ex));
+        CheckTransience(serviceId, where, ex);
         var code = ex is CdnRequestFailedException rf ? $" [{rf.Provider} {rf.ErrorCode}{(rf.IsTransient ? ", transient" : "")}]" : "";
         var message = ex.Message.ReplaceLineEndings(" ");
         Ledger.Log(serviceId, $"{where} -> {ex.GetType().Name}{code}: {(message.Length > 300 ? message[..300] + "…" : message)}");
+    }
+
+    private static readonly HashSet<string> RetryableCodes = ["service_unavailable", "timeout", "network_error", "rate_limited"];
+
+    private void CheckTransience(string serviceId, string where, Exception ex)
+    {
+        switch (ex)
+        {
+            case CdnRequestFailedException rf when RetryableCodes.Contains(rf.ErrorCode.ToString()) && !rf.IsTransient:
+                Ledger.Mislabelled.Enqueue((serviceId, where, $"{rf.GetType().Name} {rf.Provider} {rf.ErrorCode} IsTransient=false: {rf.Message}"));
+                break;
+            case CdnAllProvidersFailedException all:
+                foreach (var attempt in all.Attempts)
+                {
+                    CheckTransience(serviceId, where + " attempt on " + attempt.Provider, attempt.Exception);
+                }
+
+                break;
+        }
+    }
+
+    private void CheckTransience(string serviceId, string where, ProviderError? error)
+    {
+        if (error is not null && RetryableCodes.Contains(error.Code) && !error.IsTransient)
+        {
+            Ledger.Mislabelled.Enqueue((serviceId, where, $"ProviderError {error.Code} IsTransient=false: {error.Message}"));
+        }
     }
 
     private async Task FinishUnfinishedAsync()
@@ -376,7 +435,7 @@ public sealed class SoakRun : IAsyncLifetime
                     break;
             }
 
-            Volatile.Write(ref s.Busy, 0);
+            s.Exit();
         }
     }
 
@@ -433,6 +492,10 @@ public sealed class SoakRun : IAsyncLifetime
         foreach (var entry in catalog.Values)
         {
             _scanner.Scan(JsonSerializer.Serialize(entry, PoppyJsonContext.Default.CdnService), "catalog entry", entry.ServiceId);
+            foreach (var p in entry.Providers)
+            {
+                CheckTransience(entry.ServiceId, "catalog entry, " + p.Provider, p.Error);
+            }
         }
 
         Diagnostics["catalog entries before the final pass"] = catalog.Count.ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,9 @@ internal sealed record SoakSettings(int Operations, int Seed, int Concurrency, s
         Read("POPPY_SOAK_CONCURRENCY", DefaultConcurrency),
         Environment.GetEnvironmentVariable("POPPY_SOAK_REPORT") is { Length: > 0 } path ? path : null);
 
+    /// <summary>A seed for one operation's dice (HashCode.Combine is randomised per process, so it would not repeat).</summary>
+    public static int Mix(int seed, int operation, int salt) => unchecked((((seed * 1_000_003) + operation) * 7_919) + salt);
+
     private static int Read(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }

@@ -54,6 +54,13 @@ public sealed class SoakTests(SoakRun run, ITestOutputHelper output) : IClassFix
     }
 
     [Fact]
+    public void Soak_EveryRetryableError_IsMarkedTransient()
+    {
+        Assert.True(run.HarnessError is null, SoakReport.Summary(run));
+        Assert.True(run.Ledger.Mislabelled.IsEmpty, SoakReport.Mislabelled(run));
+    }
+
+    [Fact]
     public void Soak_NoSecret_InAnyLogExceptionResultOrCatalogEntry()
     {
         Assert.True(run.HarnessError is null, SoakReport.Summary(run));
