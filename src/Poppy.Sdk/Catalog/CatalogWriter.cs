@@ -54,9 +54,17 @@ internal sealed class CatalogWriter(IServiceCatalog catalog, ILogger logger)
         }
     }
 
-    /// <summary>Records one provider's details on the service (replacing its earlier record), keeping flavor order.</summary>
+    /// <summary>
+    /// Records one provider's details on the service (replacing its earlier record), keeping flavor order. A provider on
+    /// record leaves <see cref="CdnService.PendingCleanup"/>: what it holds is the service's now (a retried create found
+    /// the stamp there), and a delete reaches it through the record.
+    /// </summary>
     public Task<CdnService?> RecordAsync(string serviceId, ProviderServiceDetails details, Func<CdnService, IReadOnlyList<string>> flavorOrder, CancellationToken cancellationToken) =>
-        UpdateAsync(serviceId, s => s is null ? null : InOrder(WithProvider(s, details), flavorOrder(s)), cancellationToken);
+        UpdateAsync(
+            serviceId,
+            s => s is null ? null
+                : InOrder(WithProvider(s.PendingCleanup.Contains(details.Provider) ? s with { PendingCleanup = s.PendingCleanup.Where(p => p != details.Provider).ToList() } : s, details), flavorOrder(s)),
+            cancellationToken);
 
     /// <summary>Removes one provider's record (the vendor confirmed the resource is gone).</summary>
     public Task<CdnService?> RemoveProviderAsync(string serviceId, string provider, CancellationToken cancellationToken) =>
