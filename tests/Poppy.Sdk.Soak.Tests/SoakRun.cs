@@ -203,7 +203,18 @@ public sealed class SoakRun : IAsyncLifetime
         var id = s.ServiceId;
         var client = _env.Client;
         var where = $"#{op} {kind}";
-        s.Add(Ledger.Now, $"{where} start (belief {s.Belief})");
+
+        // Now and then the caller gives up while the operation starts (its token is cancelled after a few milliseconds).
+        using var cancellation = new CancellationTokenSource();
+        var cancelAfter = rng.Next(16) == 0 ? rng.Next(1, 40) : -1;
+        if (cancelAfter > 0)
+        {
+            cancellation.CancelAfter(cancelAfter);
+            Ledger.Count(Ledger.OperationCounts, "(caller cancels the start)");
+        }
+
+        var ct = cancellation.Token;
+        s.Add(Ledger.Now, $"{where} start (belief {s.Belief}){(cancelAfter > 0 ? $", cancelled by the caller after {cancelAfter} ms" : "")}");
         try
         {
             switch (kind)
@@ -211,14 +222,14 @@ public sealed class SoakRun : IAsyncLifetime
                 case "create":
                 case "retry-create":
                     {
-                        var operation = await MaybeResumeAsync(op, s, await client.CreateServiceAsync(SoakEnvironment.Spec(id, s.Flavor, s.Variant), id), rng);
+                        var operation = await MaybeResumeAsync(op, s, await client.CreateServiceAsync(SoakEnvironment.Spec(id, s.Flavor, s.Variant), id, ct), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Belief = Belief.Exists);
                     }
 
                 case "update":
                     {
                         var variant = (s.Variant + 1 + rng.Next(2)) % 3;
-                        var operation = await MaybeResumeAsync(op, s, await client.UpdateServiceAsync(id, SoakEnvironment.Spec(id, s.Flavor, variant)), rng);
+                        var operation = await MaybeResumeAsync(op, s, await client.UpdateServiceAsync(id, SoakEnvironment.Spec(id, s.Flavor, variant), ct), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Variant = variant);
                     }
 
@@ -226,7 +237,7 @@ public sealed class SoakRun : IAsyncLifetime
                 case "retry-delete":
                     {
                         s.Belief = Belief.Deleting;
-                        var operation = await MaybeResumeAsync(op, s, await client.DeleteServiceAsync(id), rng);
+                        var operation = await MaybeResumeAsync(op, s, await client.DeleteServiceAsync(id, ct), rng);
                         return await FollowAsync(op, kind, s, operation, success: () => s.Belief = Belief.Deleted);
                     }
 
@@ -236,10 +247,17 @@ public sealed class SoakRun : IAsyncLifetime
                         var request = rng.Next(3) == 0
                             ? PurgeRequest.ForPrefixes("/static/")
                             : PurgeRequest.ForUrls($"http://{domain}/static/app-{op}.css", $"http://{domain}/index.html");
-                        var operation = await client.StartPurgeAsync(id, request);
+                        var operation = await client.StartPurgeAsync(id, request, null, ct);
                         return await FollowAsync(op, kind, s, operation, success: null);
                     }
             }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Caller cancellation is the one exception outside the vocabulary a caller expects.
+            s.Add(Ledger.Now, $"{where} cancelled by the caller");
+            Ledger.Count(Ledger.Outcomes, kind + ": cancelled by the caller");
+            return false;
         }
         catch (Exception ex)
         {
