@@ -33,9 +33,8 @@ internal sealed class SoakServiceLog(string serviceId, string flavor)
     public Belief Belief { get; set; }
 
     /// <summary>
-    /// Operations on it now: updates and purges share a service (concurrent writers are part of the contract: the
-    /// catalog is versioned, with no per-service lock); creates, retried creates and deletes take it alone (-1), so
-    /// what the caller was told stays well defined.
+    /// Operations on it now: purges share a service with each other; creates, updates, retried creates and deletes take
+    /// it alone (-1), so what the caller was told stays well defined.
     /// </summary>
     public int Busy;
 

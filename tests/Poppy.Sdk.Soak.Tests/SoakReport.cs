@@ -97,6 +97,12 @@ internal static class SoakReport
     public static string Full(SoakRun run)
     {
         var t = new StringBuilder(Summary(run));
+        t.AppendLine().AppendLine("Typed errors, grouped (where, type, provider, code):");
+        foreach (var g in run.Ledger.Typed.GroupBy(e => $"{Where(e.Where)}: {Shape(e.Error)}").OrderByDescending(g => g.Count()).Take(40))
+        {
+            t.AppendLine(CultureInfo.InvariantCulture, $"  {g.Count(),5} × {g.Key}");
+        }
+
         t.AppendLine().AppendLine("Fault log:");
         foreach (var f in run.Ledger.FaultLog)
         {
@@ -128,6 +134,15 @@ internal static class SoakReport
 
         return t.ToString();
     }
+
+    private static string Where(string where) => where.Length > 0 && where[0] == '#' && where.IndexOf(' ', StringComparison.Ordinal) is var space and > 0 ? where[(space + 1)..] : where;
+
+    private static string Shape(Exception error) => error switch
+    {
+        CdnAllProvidersFailedException all => $"{nameof(CdnAllProvidersFailedException)} [{string.Join(", ", all.Attempts.Select(a => $"{a.Provider} {Shape(a.Exception)}"))}]",
+        CdnRequestFailedException rf => $"{rf.GetType().Name} {rf.ErrorCode}{(rf.VendorErrorCode is null ? "" : "/" + rf.VendorErrorCode)}",
+        _ => error.GetType().Name,
+    };
 
     private static string Kind(string source) => source.StartsWith("log record", StringComparison.Ordinal) ? "log records" : source;
 
