@@ -45,6 +45,18 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                 Window(op, 12, "vendor down (cloudfront)", () => emulator.CloudFront.Faults.VendorDown = true, () => emulator.CloudFront.Faults.VendorDown = false);
             }
 
+            // Credentials rotated at fixed points too, so every run provokes each vendor's auth error (the leak check is
+            // not vacuous): CloudFront's secret key half-way (SignatureDoesNotMatch), Fastly's token five sixths in (401).
+            if (op == operations / 2)
+            {
+                Window(op, 4, "credentials rotated (cloudfront secret key, fixed)", () => emulator.CloudFront.Options.SecretAccessKey = "rotated-" + _cloudFrontSecret, () => emulator.CloudFront.Options.SecretAccessKey = _cloudFrontSecret);
+            }
+
+            if (op == operations * 5 / 6)
+            {
+                Window(op, 4, "credentials rotated (fastly token, fixed)", () => emulator.Fastly.Options.ApiKey = "rotated-" + _fastlyKey, () => emulator.Fastly.Options.ApiKey = _fastlyKey);
+            }
+
             var roll = rng.NextDouble();
             var vendor = rng.Next(2) == 0 ? (IVendorEmulator)emulator.Fastly : emulator.CloudFront;
             var mem = memory.Values.ElementAt(rng.Next(memory.Count));
