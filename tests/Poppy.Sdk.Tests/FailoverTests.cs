@@ -171,4 +171,53 @@ public sealed class FailoverTests
         Assert.Equal(0, f.A.CallCount("update"));
         Assert.Equal("renamed", (await f.Client.GetProviderServiceAsync("svc-1", "b"))!.Spec.Name);
     }
+
+    [Fact]
+    public async Task UpdateServiceAsync_HolderFailsTransientlyTwice_NeverMovesAndRetryConvergesThere()
+    {
+        using var f = new Fixture();
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
+        var vendorId = Assert.Single(f.A.Services).VendorServiceId;
+
+        // The holder refuses two updates in a row (issue 9, defect 1: the second one used to place the service elsewhere
+        // and "clean up" the live resource).
+        f.A.Faults.FailNext(1, transient: true, status: 503, operation: "update");
+        await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "second" }));
+        f.A.Faults.FailNext(1, transient: true, status: 503, operation: "update");
+        await Assert.ThrowsAsync<CdnRequestFailedException>(() => f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "third" }));
+
+        var failed = (await f.Client.GetServiceAsync("svc-1"))!;
+        var holder = Assert.Single(failed.Providers);
+        Assert.Equal(("a", ProviderStatus.Failed, vendorId), (holder.Provider, holder.Status, holder.VendorServiceId));
+        Assert.True(holder.Error!.IsTransient);
+        Assert.Equal(vendorId, Assert.Single(f.A.Services).VendorServiceId);
+        Assert.Empty(f.B.Services);
+        Assert.Empty(f.C.Services);
+
+        var converged = await f.CompleteAsync(await f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "fourth" }));
+        Assert.Equal(("a", ProviderStatus.Deployed), (Assert.Single(converged!.Providers).Provider, converged.Status));
+        Assert.Equal("fourth", Assert.Single(f.A.Services).Spec.Name);
+        Assert.Equal(0, f.B.CallCount("create") + f.C.CallCount("create"));
+    }
+
+    [Fact]
+    public async Task UpdateServiceAsync_HolderDeploymentFails_StaysThereFailedAndNextUpdateConvergesThere()
+    {
+        using var f = new Fixture();
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
+        f.A.Faults.FailDeploymentNext();
+
+        var update = await f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "second" });
+
+        await Assert.ThrowsAsync<CdnAllProvidersFailedException>(() => f.CompleteAsync(update));
+
+        var holder = Assert.Single((await f.Client.GetServiceAsync("svc-1"))!.Providers);
+        Assert.Equal(("a", ProviderStatus.Failed), (holder.Provider, holder.Status));
+        Assert.NotNull(holder.VendorServiceId);
+        var converged = await f.CompleteAsync(await f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "third" }));
+        Assert.Equal(("a", ProviderStatus.Deployed), (Assert.Single(converged!.Providers).Provider, converged.Status));
+        Assert.Single(f.A.Services);
+        Assert.Empty(f.B.Services);
+        Assert.Empty(f.C.Services);
+    }
 }

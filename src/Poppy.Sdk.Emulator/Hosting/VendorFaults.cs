@@ -12,6 +12,7 @@ public sealed class VendorFaults
     private int _failNextStatus = 503;
     private int _rateLimitNext;
     private int _resetNext;
+    private int _loseAnswerNext;
 
     internal VendorFaults(int seed)
     {
@@ -68,13 +69,26 @@ public sealed class VendorFaults
         }
     }
 
+    /// <summary>
+    /// Carries out the next <paramref name="count"/> requests, then aborts their connections without the answer: the
+    /// vendor acted (a service was created, a version activated) but the caller never hears of it.
+    /// </summary>
+    /// <param name="count">How many.</param>
+    public void LoseAnswerNext(int count)
+    {
+        lock (_gate)
+        {
+            _loseAnswerNext = count;
+        }
+    }
+
     /// <summary>Clears every fault and reseeds the dice.</summary>
     /// <param name="seed">The new seed.</param>
     public void Clear(int seed = 1)
     {
         lock (_gate)
         {
-            _failNext = _rateLimitNext = _resetNext = 0;
+            _failNext = _rateLimitNext = _resetNext = _loseAnswerNext = 0;
             ErrorRate = 0;
             AddedLatency = TimeSpan.Zero;
             VendorDown = false;
@@ -110,6 +124,12 @@ public sealed class VendorFaults
                 return new FaultDecision(FaultKind.Status, _failNextStatus);
             }
 
+            if (_loseAnswerNext > 0)
+            {
+                _loseAnswerNext--;
+                return new FaultDecision(FaultKind.LoseAnswer, 0);
+            }
+
             if (ErrorRate > 0 && _random.NextDouble() < ErrorRate)
             {
                 return new FaultDecision(FaultKind.Status, 503);
@@ -126,6 +146,7 @@ internal enum FaultKind
     Status,
     RateLimited,
     Reset,
+    LoseAnswer,
 }
 
 internal readonly record struct FaultDecision(FaultKind Kind, int Status);

@@ -59,8 +59,16 @@ internal sealed class ServiceCoordinator(
                 op = await layer.UpdateServiceAsync(new ServiceReference(service.ServiceId, vendorId), spec, cancellationToken).ConfigureAwait(false);
             }
 
-            await RecordAsync(service.ServiceId, InProgress(provider, service.ServiceId, status, op, previous is null ? null : previous with { VendorServiceId = vendorId }), cancellationToken).ConfigureAwait(false);
+            // The vendor has acted: the record is written even if the caller gives up now.
+            await RecordAsync(service.ServiceId, InProgress(provider, service.ServiceId, status, op, previous is null ? null : previous with { VendorServiceId = vendorId }), CancellationToken.None).ConfigureAwait(false);
             return new ProviderRun(provider, kind, op, null);
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller gave up mid-call: the vendor may have made (or changed) the resource without our hearing of it.
+            // The provider stays on record, failed, so a retry looks the stamp up there and a delete reaches it.
+            await RecordAsync(service.ServiceId, Failed(provider, service.ServiceId, previous, ex), CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -81,8 +89,16 @@ internal sealed class ServiceCoordinator(
             try
             {
                 var op = await layer.CreateServiceAsync(serviceId, spec, cancellationToken).ConfigureAwait(false);
-                await RecordAsync(serviceId, InProgress(layer.Name, serviceId, ProviderStatus.CreateInProgress, op, previous: null), cancellationToken).ConfigureAwait(false);
+                await RecordAsync(serviceId, InProgress(layer.Name, serviceId, ProviderStatus.CreateInProgress, op, previous: null), CancellationToken.None).ConfigureAwait(false);
                 return new ProviderRun(layer.Name, OperationKind.Create, op, null) { Failover = new FailoverPosition(order, i, attempts) };
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller gave up mid-create: the vendor may hold a resource no one heard of. Record it for clean-up,
+                // so the service's delete (or a retried create, which finds the stamp) reaches it.
+                Log.CleanupPending(logger, serviceId, layer.Name);
+                await writer.AddPendingCleanupAsync(serviceId, layer.Name, CancellationToken.None).ConfigureAwait(false);
+                throw;
             }
             catch (CdnRequestFailedException ex) when (ex.ErrorCode == CdnErrorCode.ServiceUnavailable && (wasOpen || layer.IsCircuitOpen) && ex.Status is null && !cancellationToken.IsCancellationRequested)
             {

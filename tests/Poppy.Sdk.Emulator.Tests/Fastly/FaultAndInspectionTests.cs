@@ -53,6 +53,20 @@ public sealed class FaultAndInspectionTests : FastlyTestBase
     }
 
     [Fact]
+    public async Task Faults_LoseAnswer_VendorActsButClientSeesNetworkError()
+    {
+        Emulator.Fastly.Faults.LoseAnswerNext(1);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Http.PostAsync("service", Form(("name", "lost-answer"), ("comment", "poppy:service_id=svc-1"))));
+
+        var created = Assert.Single(Emulator.Fastly.Services);
+        Assert.Equal("lost-answer", created.Name);
+        Assert.Equal(0, Emulator.Fastly.Calls.Calls.Single().Status);
+        using var next = await Http.GetAsync("service");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
     public async Task ErrorRate_IsDeterministicForASeed()
     {
         Emulator.Fastly.Faults.ErrorRate = 0.5;
