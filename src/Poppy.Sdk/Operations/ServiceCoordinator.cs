@@ -19,6 +19,11 @@ internal sealed class ServiceCoordinator(
     TimeProvider timeProvider,
     ILogger logger) : IServiceOperationHost
 {
+    private readonly KeyedGate _creates = new();
+
+    /// <summary>The gates that serialise create-or-update decisions per service and provider (for tests: they must not pile up).</summary>
+    internal KeyedGate CreateGates => _creates;
+
     public TimeProvider Time => timeProvider;
 
     public IServiceCatalog Catalog => writer.Catalog;
@@ -35,8 +40,15 @@ internal sealed class ServiceCoordinator(
         var layer = Provider(provider);
         var previous = service.Providers.FirstOrDefault(p => p.Provider == provider);
         var kind = OperationKind.Create;
+
+        // Deciding "create or update" and acting on it is one step per service and provider: two converges of one
+        // service (concurrent updates, a retried create) must not both find no resource and both create one.
+        using var gate = await _creates.EnterAsync(GateKey(service.ServiceId, provider), cancellationToken).ConfigureAwait(false);
         try
         {
+            // Another converge may have placed it while this one waited: read the record again.
+            var current = (await writer.Catalog.GetAsync(service.ServiceId, cancellationToken).ConfigureAwait(false))?.Providers.FirstOrDefault(p => p.Provider == provider) ?? previous;
+            previous = current;
             var vendorId = previous?.VendorServiceId;
             if (vendorId is null && previous is not null)
             {
@@ -88,8 +100,15 @@ internal sealed class ServiceCoordinator(
             var wasOpen = layer.IsCircuitOpen;
             try
             {
-                var op = await layer.CreateServiceAsync(serviceId, spec, cancellationToken).ConfigureAwait(false);
-                await RecordAsync(serviceId, InProgress(layer.Name, serviceId, ProviderStatus.CreateInProgress, op, previous: null), CancellationToken.None).ConfigureAwait(false);
+                CdnOperation<ProviderServiceDetails> op;
+                using (await _creates.EnterAsync(GateKey(serviceId, layer.Name), cancellationToken).ConfigureAwait(false))
+                {
+                    // One create per service and provider at a time: a concurrent placement of the same service finds
+                    // the stamp this one made (the provider's create converges on it) instead of making a second.
+                    op = await layer.CreateServiceAsync(serviceId, spec, cancellationToken).ConfigureAwait(false);
+                    await RecordAsync(serviceId, InProgress(layer.Name, serviceId, ProviderStatus.CreateInProgress, op, previous: null), CancellationToken.None).ConfigureAwait(false);
+                }
+
                 return new ProviderRun(layer.Name, OperationKind.Create, op, null) { Failover = new FailoverPosition(order, i, attempts) };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -325,6 +344,8 @@ internal sealed class ServiceCoordinator(
             CertificateStatuses = previous?.CertificateStatuses ?? new Dictionary<string, CertificateStatus>(),
             Error = ProviderError.FromException(error),
         };
+
+    private static string GateKey(string serviceId, string provider) => provider + "\n" + serviceId;
 
     /// <summary>The order of the service's flavor (its records are kept in that order).</summary>
     public IReadOnlyList<string> FlavorOrder(CdnService service) =>

@@ -102,4 +102,25 @@ public sealed class CompositeOverVendorsTests
         Assert.Equal(10_000, f.Emulator.CloudFront.InvalidatedPaths.Select(p => p.Path).Distinct().Count());
         Assert.Equal(10_000, f.Emulator.CloudFront.InvalidatedPaths.Count);
     }
+
+    [Fact]
+    public async Task UpdateServiceAsync_ConcurrentConvergesAfterAFailedFastlyCreate_OneFastlyServiceOnly()
+    {
+        await using var f = await VendorFixture.StartAsync();
+        f.Emulator.Fastly.Faults.FailNext(3, 400);
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+        var fastly = (await f.Client.GetServiceAsync("svc-1"))!.Providers.Single(p => p.Provider == "fastly");
+        Assert.Equal((ProviderStatus.Failed, null), (fastly.Status, fastly.VendorServiceId));
+
+        // Four converges at once: each finds Fastly without the service; only one may create it, the others update it.
+        var updates = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic() with { Name = "update " + i }))));
+        foreach (var update in updates)
+        {
+            await f.CompleteAsync(update);
+        }
+
+        Assert.Single(f.Emulator.Fastly.Services, s => s.Comment.Contains("svc-1", StringComparison.Ordinal));
+        Assert.Single(f.Emulator.CloudFront.Distributions);
+        Assert.Equal(ProviderStatus.Deployed, (await f.Client.GetServiceAsync("svc-1"))!.Status);
+    }
 }
