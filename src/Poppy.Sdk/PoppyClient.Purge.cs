@@ -152,32 +152,56 @@ public partial class PoppyClient
 
     private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId)
     {
-        var holders = new List<ProviderServiceDetails>(service.Providers.Count);
+        // Counted first, then filled: no list of holders per purge (DESIGN §8).
+        var count = 0;
         foreach (var p in service.Providers)
         {
-            if (p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider)))
+            count += IsHolder(p, only) ? 1 : 0;
+        }
+
+        if (only is not null)
+        {
+            foreach (var name in only)
             {
-                holders.Add(p);
+                if (!HoldsAmong(service, name, only))
+                {
+                    throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{name}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")]);
+                }
             }
         }
 
-        if (only is not null && only.FirstOrDefault(name => holders.All(h => h.Provider != name)) is { } missing)
-        {
-            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")]);
-        }
-
-        if (holders.Count == 0)
+        if (count == 0)
         {
             throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
         }
 
-        var queues = new ProviderPurgeQueue[holders.Count];
-        for (var h = 0; h < holders.Count; h++)
+        var queues = new ProviderPurgeQueue[count];
+        var h = 0;
+        foreach (var p in service.Providers)
         {
-            queues[h] = Queue(service.ServiceId, holders[h], request, purgeId);
+            if (IsHolder(p, only))
+            {
+                queues[h++] = Queue(service.ServiceId, p, request, purgeId);
+            }
         }
 
         return queues;
+
+        static bool IsHolder(ProviderServiceDetails p, IReadOnlyList<string>? only) =>
+            p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider));
+
+        static bool HoldsAmong(CdnService service, string name, IReadOnlyList<string> only)
+        {
+            foreach (var p in service.Providers)
+            {
+                if (p.Provider == name && IsHolder(p, only))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, string purgeId)
