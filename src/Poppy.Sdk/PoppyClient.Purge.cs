@@ -92,7 +92,7 @@ public partial class PoppyClient
         }
 
         var service = await GetRequiredAsync(report.ServiceId, cancellationToken).ConfigureAwait(false);
-        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()); // formatted only where used (idempotency keys, the job id)
         var queues = new ProviderPurgeQueue[failed.Count];
         for (var i = 0; i < failed.Count; i++)
         {
@@ -140,7 +140,7 @@ public partial class PoppyClient
         try
         {
             var service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-            var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+            var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()); // formatted only where used (idempotency keys, the job id)
             var queues = Queues(service, request, options?.Providers, purgeId);
             return new PurgeJob(purgeId, serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
         }
@@ -150,13 +150,15 @@ public partial class PoppyClient
         }
     }
 
-    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId)
+    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, Guid purgeId)
     {
         // Counted first, then filled: no list of holders per purge (DESIGN §8).
+        // Index loops: foreach over the IReadOnlyList would box its enumerator.
+        var providers = service.Providers;
         var count = 0;
-        foreach (var p in service.Providers)
+        for (var i = 0; i < providers.Count; i++)
         {
-            count += IsHolder(p, only) ? 1 : 0;
+            count += IsHolder(providers[i], only) ? 1 : 0;
         }
 
         if (only is not null)
@@ -177,11 +179,11 @@ public partial class PoppyClient
 
         var queues = new ProviderPurgeQueue[count];
         var h = 0;
-        foreach (var p in service.Providers)
+        for (var i = 0; i < providers.Count; i++)
         {
-            if (IsHolder(p, only))
+            if (IsHolder(providers[i], only))
             {
-                queues[h++] = Queue(service.ServiceId, p, request, purgeId);
+                queues[h++] = Queue(service.ServiceId, providers[i], request, purgeId);
             }
         }
 
@@ -204,7 +206,7 @@ public partial class PoppyClient
         }
     }
 
-    private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, string purgeId)
+    private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, Guid purgeId)
     {
         var layer = _coordinator.Provider(holder.Provider);
         var unsupported = CapabilityChecker.CheckPurge(request, layer.Capabilities, layer.Name);

@@ -20,7 +20,7 @@ internal sealed class ProviderPurgeQueue
     private readonly int _concurrency;
     private readonly ILogger _logger;
 
-    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, string purgeId, int concurrency, ILogger logger)
+    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, Guid purgeId, int concurrency, ILogger logger)
     {
         _layer = layer;
         ProviderName = layer.ProviderName;
@@ -30,7 +30,7 @@ internal sealed class ProviderPurgeQueue
         _slots = new Slot[batches.Count];
         for (var i = 0; i < batches.Count; i++)
         {
-            _slots[i] = new Slot(batches[i] with { IdempotencyKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{purgeId}-{ProviderName}-{i}") });
+            _slots[i] = new Slot(batches[i] with { IdempotencyKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{purgeId:N}-{ProviderName}-{i}") });
         }
     }
 

@@ -20,9 +20,7 @@ namespace Poppy.Sdk.Resilience;
 /// </summary>
 internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperationWrapper, IDisposable
 {
-    // Typed on object (the outcome type InvokeAsync runs with): a non-generic pipeline would bridge each outcome to and
-    // from object around the breaker (two more async state machines per suspended call).
-    private readonly ResiliencePipeline<object?> _pipeline;
+    private readonly ResiliencePipeline _pipeline;
 
     // One reset CancellationTokenSource per thread for the call timeout on the system clock (TryReset keeps its timer and
     // registration nodes), as Polly's timeout strategy pooled its own.
@@ -46,8 +44,8 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         // so an out-of-range value fails here, at construction, as it did when the pipeline held the timeout strategy.
         _ = new ResiliencePipelineBuilder().AddTimeout(_callTimeout);
         var breaker = options.CircuitBreaker;
-        _pipeline = new ResiliencePipelineBuilder<object?> { TimeProvider = timeProvider, Name = "Poppy.Sdk." + provider.Name }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<object?>
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "Poppy.Sdk." + provider.Name }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 StateProvider = _circuit,
                 FailureRatio = breaker.FailureRatio,
