@@ -112,7 +112,7 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     public override async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default) =>
         WrapCompletion(await InvokePurgeAsync(service, request, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>The purge call through this layer, its completion not yet wrapped (see <see cref="WrapCompletion"/>): the purge queue awaits it directly.</summary>
+    /// <summary>The purge call through this layer, its completion not yet wrapped (see <see cref="WrapCompletion"/>; the purge queue calls <see cref="InvokeAsync{T, TState}"/> with its slot as the state).</summary>
     /// <param name="service">The service.</param>
     /// <param name="request">One batch.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
