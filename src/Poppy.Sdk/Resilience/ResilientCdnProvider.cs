@@ -22,10 +22,9 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
 {
     private readonly ResiliencePipeline _pipeline;
 
-    // One reset CancellationTokenSource per thread for the call timeout on the system clock (TryReset keeps its timer and
-    // registration nodes), as Polly's timeout strategy pooled its own.
-    [ThreadStatic]
-    private static CancellationTokenSource? t_spareTimeoutSource;
+    // One reset CancellationTokenSource kept for the call timeout on the system clock (TryReset keeps its timer and
+    // registration nodes), as Polly's timeout strategy pooled its own; shared by this layer's calls whatever thread they end on.
+    private CancellationTokenSource? _spareTimeoutSource;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -287,26 +286,25 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
             return new CancellationTokenSource(_callTimeout, _timeProvider);
         }
 
-        var source = t_spareTimeoutSource ?? new CancellationTokenSource();
-        t_spareTimeoutSource = null;
+        var source = Interlocked.Exchange(ref _spareTimeoutSource, null) ?? new CancellationTokenSource();
         source.CancelAfter(_callTimeout);
         return source;
     }
 
-    /// <summary>Keeps a system-clock source for the next call on this thread if it can be reset (not cancelled), else disposes it.</summary>
+    /// <summary>Keeps a system-clock source for the next call if it can be reset (not cancelled), else disposes it.</summary>
     private void ReturnTimeoutSource(CancellationTokenSource source)
     {
-        if (_timeProvider == TimeProvider.System && t_spareTimeoutSource is null && source.TryReset())
-        {
-            t_spareTimeoutSource = source;
-        }
-        else
+        if (_timeProvider != TimeProvider.System || !source.TryReset() || Interlocked.CompareExchange(ref _spareTimeoutSource, source, null) is not null)
         {
             source.Dispose();
         }
     }
 
-    public void Dispose() => _purgeLimiter?.Dispose();
+    public void Dispose()
+    {
+        _purgeLimiter?.Dispose();
+        Interlocked.Exchange(ref _spareTimeoutSource, null)?.Dispose();
+    }
 
     private Task<CdnOperation<ProviderServiceDetails>> InvokeTypedAsync<TState>(
         string operation,
