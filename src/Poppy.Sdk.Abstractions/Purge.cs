@@ -80,20 +80,20 @@ public sealed record PurgeRequest
     /// <returns>Every problem, with paths like <c>/items/3</c>.</returns>
     public IReadOnlyList<ValidationProblem> Validate()
     {
-        var problems = new List<ValidationProblem>();
+        List<ValidationProblem>? problems = null; // allocated only when something is wrong (the common request is valid)
         if (Kind == PurgeKind.All)
         {
             if (Items.Count != 0)
             {
-                problems.Add(new("/items", "A purge of everything takes no items."));
+                (problems ??= []).Add(new("/items", "A purge of everything takes no items."));
             }
 
-            return problems;
+            return problems ?? (IReadOnlyList<ValidationProblem>)Array.Empty<ValidationProblem>();
         }
 
         if (Items.Count == 0)
         {
-            problems.Add(new("/items", $"A {Kind.ToString().ToLowerInvariant()} purge needs at least one item."));
+            (problems ??= []).Add(new("/items", $"A {Kind.ToString().ToLowerInvariant()} purge needs at least one item."));
         }
 
         for (var i = 0; i < Items.Count; i++)
@@ -101,34 +101,47 @@ public sealed record PurgeRequest
             var item = Items[i];
             if (string.IsNullOrWhiteSpace(item))
             {
-                problems.Add(new($"/items/{i}", "An item is empty."));
+                (problems ??= []).Add(new($"/items/{i}", "An item is empty."));
                 continue;
             }
 
-            if (item.Any(char.IsControl) || item.Contains(' ', StringComparison.Ordinal))
+            if (HasControlOrSpace(item))
             {
-                problems.Add(new($"/items/{i}", "An item may not contain spaces or control characters."));
+                (problems ??= []).Add(new($"/items/{i}", "An item may not contain spaces or control characters."));
                 continue;
             }
 
             switch (Kind)
             {
                 case PurgeKind.Url when !item.StartsWith('/') && !(Uri.TryCreate(item, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)):
-                    problems.Add(new($"/items/{i}", $"'{item}' is neither a path starting with '/' nor an http(s) URL."));
+                    (problems ??= []).Add(new($"/items/{i}", $"'{item}' is neither a path starting with '/' nor an http(s) URL."));
                     break;
                 case PurgeKind.Prefix when !item.StartsWith('/'):
-                    problems.Add(new($"/items/{i}", $"The prefix '{item}' must start with '/'."));
+                    (problems ??= []).Add(new($"/items/{i}", $"The prefix '{item}' must start with '/'."));
                     break;
                 case PurgeKind.Host when Uri.CheckHostName(item) != UriHostNameType.Dns:
-                    problems.Add(new($"/items/{i}", $"'{item}' is not a host name."));
+                    (problems ??= []).Add(new($"/items/{i}", $"'{item}' is not a host name."));
                     break;
                 case PurgeKind.Tag when item.Length > 1024:
-                    problems.Add(new($"/items/{i}", "A tag may be at most 1024 characters."));
+                    (problems ??= []).Add(new($"/items/{i}", "A tag may be at most 1024 characters."));
                     break;
             }
         }
 
-        return problems;
+        return problems ?? (IReadOnlyList<ValidationProblem>)Array.Empty<ValidationProblem>();
+    }
+
+    private static bool HasControlOrSpace(string item)
+    {
+        foreach (var c in item)
+        {
+            if (c == ' ' || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 

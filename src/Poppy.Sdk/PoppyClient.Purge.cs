@@ -93,7 +93,7 @@ public partial class PoppyClient
         }
 
         var service = await GetRequiredAsync(report.ServiceId, cancellationToken).ConfigureAwait(false);
-        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+        var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()); // formatted only where used (idempotency keys, the job id)
         var queues = new ProviderPurgeQueue[failed.Count];
         for (var i = 0; i < failed.Count; i++)
         {
@@ -141,7 +141,7 @@ public partial class PoppyClient
         try
         {
             var service = await GetRequiredAsync(serviceId, cancellationToken).ConfigureAwait(false);
-            var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
+            var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()); // formatted only where used (idempotency keys, the job id)
             var queues = Queues(service, request, options?.Providers, purgeId);
             return new PurgeJob(purgeId, serviceId, request, queues, options?.WaitForVendorCompletion ?? false, _timeProvider);
         }
@@ -151,37 +151,63 @@ public partial class PoppyClient
         }
     }
 
-    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, string purgeId)
+    private ProviderPurgeQueue[] Queues(CdnService service, PurgeRequest request, IReadOnlyList<string>? only, Guid purgeId)
     {
-        var holders = new List<ProviderServiceDetails>(service.Providers.Count);
-        foreach (var p in service.Providers)
+        // Counted first, then filled: no list of holders per purge (DESIGN §8).
+        // Index loops: foreach over the IReadOnlyList would box its enumerator.
+        var providers = service.Providers;
+        var count = 0;
+        for (var i = 0; i < providers.Count; i++)
         {
-            if (p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider)))
+            count += IsHolder(providers[i], only) ? 1 : 0;
+        }
+
+        if (only is not null)
+        {
+            foreach (var name in only)
             {
-                holders.Add(p);
+                if (!HoldsAmong(service, name, only))
+                {
+                    throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{name}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")], CdnValidationException.PurgeRequestSubject);
+                }
             }
         }
 
-        if (only is not null && only.FirstOrDefault(name => holders.All(h => h.Provider != name)) is { } missing)
-        {
-            throw new CdnValidationException([new ValidationProblem("/providers", $"Provider '{missing}' does not hold service '{service.ServiceId}' (holding it: {string.Join(", ", service.Providers.Where(p => p.VendorServiceId is not null).Select(p => p.Provider))}).")], CdnValidationException.PurgeRequestSubject);
-        }
-
-        if (holders.Count == 0)
+        if (count == 0)
         {
             throw new CdnRequestFailedException("catalog", $"Service '{service.ServiceId}' is not provisioned on any provider yet (status {service.Status}); nothing to purge.", 409, CdnErrorCode.Conflict, isTransient: false);
         }
 
-        var queues = new ProviderPurgeQueue[holders.Count];
-        for (var h = 0; h < holders.Count; h++)
+        var queues = new ProviderPurgeQueue[count];
+        var h = 0;
+        for (var i = 0; i < providers.Count; i++)
         {
-            queues[h] = Queue(service.ServiceId, holders[h], request, purgeId);
+            if (IsHolder(providers[i], only))
+            {
+                queues[h++] = Queue(service.ServiceId, providers[i], request, purgeId);
+            }
         }
 
         return queues;
+
+        static bool IsHolder(ProviderServiceDetails p, IReadOnlyList<string>? only) =>
+            p.VendorServiceId is not null && p.Status != ProviderStatus.DeleteInProgress && (only is null || only.Contains(p.Provider));
+
+        static bool HoldsAmong(CdnService service, string name, IReadOnlyList<string> only)
+        {
+            foreach (var p in service.Providers)
+            {
+                if (p.Provider == name && IsHolder(p, only))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
-    private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, string purgeId)
+    private ProviderPurgeQueue Queue(string serviceId, ProviderServiceDetails holder, PurgeRequest request, Guid purgeId)
     {
         var layer = _coordinator.Provider(holder.Provider);
         var unsupported = CapabilityChecker.CheckPurge(request, layer.Capabilities, layer.Name);

@@ -365,7 +365,7 @@ public partial class PoppyClient : IDisposable
         return capability.Concat(plan.Problems).DistinctBy(p => (p.Path, p.Message, p.Provider));
     }
 
-    private async Task<CdnService> GetRequiredAsync(string serviceId, CancellationToken cancellationToken)
+    private async ValueTask<CdnService> GetRequiredAsync(string serviceId, CancellationToken cancellationToken)
     {
         ValidateServiceId(serviceId);
         return await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false)

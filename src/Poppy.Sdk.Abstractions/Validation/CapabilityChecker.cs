@@ -131,7 +131,7 @@ public static class CapabilityChecker
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(capabilities);
-        var problems = new List<ValidationProblem>();
+        List<ValidationProblem>? problems = null; // allocated only when something is unsupported
         var flag = request.Kind switch
         {
             PurgeKind.Url => PurgeSupport.Url,
@@ -142,15 +142,15 @@ public static class CapabilityChecker
         };
         if (!capabilities.Purge.HasFlag(flag))
         {
-            problems.Add(new ValidationProblem("/kind", $"{request.Kind} purge is not supported.") { Provider = providerName });
+            (problems ??= []).Add(new ValidationProblem("/kind", $"{request.Kind} purge is not supported.") { Provider = providerName });
         }
 
         if (request.Mode == PurgeMode.Soft && !capabilities.Purge.HasFlag(PurgeSupport.Soft))
         {
-            problems.Add(new ValidationProblem("/mode", "Soft purge is not supported.") { Provider = providerName });
+            (problems ??= []).Add(new ValidationProblem("/mode", "Soft purge is not supported.") { Provider = providerName });
         }
 
-        return problems;
+        return problems ?? (IReadOnlyList<ValidationProblem>)Array.Empty<ValidationProblem>();
     }
 
     /// <summary>Whether a request URL is the catch-all <c>/*</c> (or <c>*</c>).</summary>

@@ -20,7 +20,7 @@ internal sealed class ProviderPurgeQueue
     private readonly int _concurrency;
     private readonly ILogger _logger;
 
-    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, string purgeId, int concurrency, ILogger logger)
+    public ProviderPurgeQueue(ResilientCdnProvider layer, ServiceReference reference, IReadOnlyList<PurgeRequest> batches, Guid purgeId, int concurrency, ILogger logger)
     {
         _layer = layer;
         ProviderName = layer.ProviderName;
@@ -30,7 +30,7 @@ internal sealed class ProviderPurgeQueue
         _slots = new Slot[batches.Count];
         for (var i = 0; i < batches.Count; i++)
         {
-            _slots[i] = new Slot(batches[i] with { IdempotencyKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{purgeId}-{ProviderName}-{i}") });
+            _slots[i] = new Slot(this, batches[i] with { IdempotencyKey = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{purgeId:N}-{ProviderName}-{i}") });
         }
     }
 
@@ -234,7 +234,10 @@ internal sealed class ProviderPurgeQueue
         var items = Math.Max(1, slot.Batch.Items.Count);
         try
         {
-            slot.Result = _layer.WrapCompletion(await _layer.InvokePurgeAsync(_reference, slot.Batch, cancellationToken).ConfigureAwait(false));
+            // The slot is the call's whole state (one reference, not the reference and batch as a tuple): it is copied into each
+            // of the resilience layer's suspended state machines, so the smaller state saves bytes on every purge call.
+            slot.Result = _layer.WrapCompletion(await _layer.InvokeAsync(
+                "purge", _reference.ServiceId, static (p, s, ct) => p.PurgeAsync(s.Owner._reference, s.Batch, ct), slot, cancellationToken).ConfigureAwait(false));
             slot.State = SlotState.Accepted;
             PoppyTelemetry.PurgeItems.Add(items, new KeyValuePair<string, object?>("poppy.provider", ProviderName), new KeyValuePair<string, object?>("poppy.outcome", "success"));
             return false;
@@ -266,8 +269,10 @@ internal sealed class ProviderPurgeQueue
         Failed,
     }
 
-    private sealed class Slot(PurgeRequest batch)
+    private sealed class Slot(ProviderPurgeQueue owner, PurgeRequest batch)
     {
+        public ProviderPurgeQueue Owner { get; } = owner;
+
         public PurgeRequest Batch { get; } = batch;
 
         public SlotState State { get; set; }

@@ -6,13 +6,13 @@ namespace Poppy.Sdk.Purge;
 /// so two pollers never submit the same batch.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim's wait handle is never created (no AvailableWaitHandle), so it holds nothing to dispose; jobs are dropped by the client's bounded registry.")]
-internal sealed class PurgeJob(string purgeId, string serviceId, PurgeRequest request, ProviderPurgeQueue[] queues, bool waitForVendor, TimeProvider time)
+internal sealed class PurgeJob(Guid purgeId, string serviceId, PurgeRequest request, ProviderPurgeQueue[] queues, bool waitForVendor, TimeProvider time)
 {
     private SemaphoreSlim? _step;
     private string? _id;
 
     /// <summary>The operation id (<c>poppy:purge:&lt;service id&gt;:&lt;purge id&gt;</c>), built when first asked for (a plain <c>PurgeAsync</c> never does).</summary>
-    public string Id => _id ??= new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, ServiceId + ":" + purgeId).ToString();
+    public string Id => _id ??= new OperationId(ServiceOperation.IdProvider, OperationKind.Purge, ServiceId + ":" + purgeId.ToString("N")).ToString();
 
     public string ServiceId { get; } = serviceId;
 

@@ -21,6 +21,10 @@ namespace Poppy.Sdk.Resilience;
 internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperationWrapper, IDisposable
 {
     private readonly ResiliencePipeline _pipeline;
+
+    // One reset CancellationTokenSource kept for the call timeout on the system clock (TryReset keeps its timer and
+    // registration nodes), as Polly's timeout strategy pooled its own; shared by this layer's calls whatever thread they end on.
+    private CancellationTokenSource? _spareTimeoutSource;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -34,6 +38,10 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         _timeProvider = timeProvider;
         _logger = logger;
         _callTimeout = options.ProviderCallTimeout;
+
+        // The call timeout is applied by CallWithTimeoutAsync; Polly's timeout options still validate it (10 ms to 24 h),
+        // so an out-of-range value fails here, at construction, as it did when the pipeline held the timeout strategy.
+        _ = new ResiliencePipelineBuilder().AddTimeout(_callTimeout);
         var breaker = options.CircuitBreaker;
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = "Poppy.Sdk." + provider.Name }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
@@ -49,7 +57,6 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
                 // flight) and then refuse every call to the provider, purges included, for BreakDuration.
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e and not CdnRateLimitedException && IsTransient(e)),
             })
-            .AddTimeout(options.ProviderCallTimeout)
             .Build();
 
         if (provider.Capabilities.PurgeRateLimit is { } rate)
@@ -104,7 +111,7 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     public override async Task<PurgeResult> PurgeAsync(ServiceReference service, PurgeRequest request, CancellationToken cancellationToken = default) =>
         WrapCompletion(await InvokePurgeAsync(service, request, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>The purge call through this layer, its completion not yet wrapped (see <see cref="WrapCompletion"/>): the purge queue awaits it directly.</summary>
+    /// <summary>The purge call through this layer, its completion not yet wrapped (see <see cref="WrapCompletion"/>; the purge queue calls <see cref="InvokeAsync{T, TState}"/> with its slot as the state).</summary>
     /// <param name="service">The service.</param>
     /// <param name="request">One batch.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -195,22 +202,14 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            // The outcome API with an object result: the same strategies as ExecuteAsync, without Polly's exception
+            // The outcome API with an object result: the same breaker as ExecuteAsync, without Polly's exception
             // wrapper and without the bridge that converts each T to the non-generic pipeline's object (≈ 400 B per call).
+            // The call timeout runs inside the breaker's callback (CallWithTimeoutAsync) rather than as Polly's timeout
+            // strategy: same semantics, one state machine and Polly's per-call timeout bookkeeping less.
             var outcome = await _pipeline.ExecuteOutcomeAsync(
-                static async (context, s) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult<object?>(await s.call(s.provider, s.state, context.CancellationToken).ConfigureAwait(false));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<object?>(ex);
-                    }
-                },
+                static (context, s) => s.layer.CallWithTimeoutAsync(context, s.call, s.state),
                 context,
-                (call, provider: InnerProvider, state)).ConfigureAwait(false);
+                (layer: this, call, state)).ConfigureAwait(false);
             outcome.ThrowIfException();
             var result = (T)outcome.Result!;
             Record(operation, "success", start, activity);
@@ -242,7 +241,70 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
         }
     }
 
-    public void Dispose() => _purgeLimiter?.Dispose();
+    /// <summary>
+    /// One provider call under the per-call timeout (what Polly's timeout strategy did, inside the breaker): the call
+    /// sees a token that is cancelled after <see cref="PoppyClientOptions.ProviderCallTimeout"/> on the injected
+    /// <see cref="TimeProvider"/> or when the caller's token is; a cancellation caused by the timeout alone becomes a
+    /// <see cref="TimeoutRejectedException"/> (the breaker counts it; <see cref="Map"/> makes it the transient
+    /// <see cref="CdnErrorCode.Timeout"/> error), the caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private async ValueTask<Outcome<object?>> CallWithTimeoutAsync<T, TState>(
+        ResilienceContext context,
+        Func<ICdnProvider, TState, CancellationToken, Task<T>> call,
+        TState state)
+    {
+        var callerToken = context.CancellationToken;
+        var timeout = RentTimeoutSource();
+        var link = callerToken.CanBeCanceled
+            ? callerToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
+            : default;
+        try
+        {
+            return Outcome.FromResult<object?>(await call(InnerProvider, state, timeout.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !callerToken.IsCancellationRequested)
+        {
+            return Outcome.FromException<object?>(
+                new TimeoutRejectedException($"The operation didn't complete within the allowed timeout of '{_callTimeout}'.", _callTimeout, ex));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<object?>(ex);
+        }
+        finally
+        {
+            link.Dispose();
+            ReturnTimeoutSource(timeout);
+        }
+    }
+
+    /// <summary>A token source that cancels after the call timeout on this layer's clock.</summary>
+    private CancellationTokenSource RentTimeoutSource()
+    {
+        if (_timeProvider != TimeProvider.System)
+        {
+            return new CancellationTokenSource(_callTimeout, _timeProvider);
+        }
+
+        var source = Interlocked.Exchange(ref _spareTimeoutSource, null) ?? new CancellationTokenSource();
+        source.CancelAfter(_callTimeout);
+        return source;
+    }
+
+    /// <summary>Keeps a system-clock source for the next call if it can be reset (not cancelled), else disposes it.</summary>
+    private void ReturnTimeoutSource(CancellationTokenSource source)
+    {
+        if (_timeProvider != TimeProvider.System || !source.TryReset() || Interlocked.CompareExchange(ref _spareTimeoutSource, source, null) is not null)
+        {
+            source.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _purgeLimiter?.Dispose();
+        Interlocked.Exchange(ref _spareTimeoutSource, null)?.Dispose();
+    }
 
     private Task<CdnOperation<ProviderServiceDetails>> InvokeTypedAsync<TState>(
         string operation,
