@@ -31,7 +31,7 @@ public class CloudFrontEmulatorBenchmarks
         {
             AccessKeyId = _emulator.CloudFront.Options.AccessKeyId,
             SecretAccessKey = _emulator.CloudFront.Options.SecretAccessKey,
-            BaseAddress = _emulator.BaseUrl,
+            BaseAddress = _emulator.BaseAddress,
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/bench",
         };
         _http = CloudFrontCdnProvider.CreateHttpClient(options);

@@ -27,7 +27,7 @@ public class FastlyEmulatorBenchmarks
     public async Task SetupAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = int.MaxValue } });
-        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiToken, BaseAddress = _emulator.BaseAddress };
         _http = FastlyCdnProvider.CreateHttpClient(options);
         _fastly = new FastlyCdnProvider(_http, options);
         _spec = ServiceSpecValidator.Validate(new ServiceSpec

@@ -71,13 +71,13 @@ public class PurgeFanOutBenchmarks
             Fastly = { HourlyRateLimit = int.MaxValue },
             CloudFront = { InvalidationDelay = InvalidationDelay },
         });
-        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiToken, BaseAddress = _emulator.BaseAddress };
         _fastlyHttp = FastlyCdnProvider.CreateHttpClient(fastlyOptions);
         var cloudFrontOptions = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = _emulator.CloudFront.Options.AccessKeyId,
             SecretAccessKey = _emulator.CloudFront.Options.SecretAccessKey,
-            BaseAddress = _emulator.BaseUrl,
+            BaseAddress = _emulator.BaseAddress,
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/bench",
             PollingInterval = TimeSpan.FromMilliseconds(100),
             InvalidationRetryInterval = InvalidationRetryInterval,

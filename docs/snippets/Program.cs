@@ -25,7 +25,7 @@ while (!await create.UpdateStatusAsync())
     await Task.Delay(create.SuggestedPollingDelay ?? create.DefaultPollingInterval);
 }
 
-CdnService service = create.Value!;
+CdnService service = create.Value;
 foreach (var p in service.Providers)
 {
     Console.WriteLine($"{p.Provider}: {p.Status}, CNAME {p.AccessUrls[0].Domain} → {p.AccessUrls[0].ProviderUrl}");

@@ -19,7 +19,7 @@ internal static class Readme
 
         var operation = await poppy.CreateServiceAsync(spec); // validated first; nothing is sent if invalid
         var service   = await operation.WaitForCompletionAsync();
-        await poppy.PurgeAsync(service!.ServiceId, PurgeRequest.ForUrls("/index.html"));
+        await poppy.PurgeAsync(service.ServiceId, PurgeRequest.ForUrls("/index.html"));
         #endregion
     }
 }

@@ -34,10 +34,10 @@ else
 {
     poppy.AddFastly("fastly", o =>
     {
-        o.BaseAddress = emulator!.BaseUrl;
-        o.ApiToken = emulator.Fastly.ApiKey;
+        o.BaseAddress = emulator!.BaseAddress;
+        o.ApiToken = emulator.Fastly.ApiToken;
     });
-    Console.WriteLine($"Fastly: the emulator at {emulator!.BaseUrl} (set Fastly:ApiToken to use the real API).");
+    Console.WriteLine($"Fastly: the emulator at {emulator!.BaseAddress} (set Fastly:ApiToken to use the real API).");
 }
 
 if (realCloudFront)
@@ -48,7 +48,7 @@ else
 {
     poppy.AddCloudFront("cloudfront", o =>
     {
-        o.BaseAddress = emulator!.BaseUrl;
+        o.BaseAddress = emulator!.BaseAddress;
         o.AccessKeyId = emulator.CloudFront.Options.AccessKeyId;
         o.SecretAccessKey = emulator.CloudFront.Options.SecretAccessKey;
         // CloudFront serves alternate domain names only with a certificate covering them; the emulator accepts any ACM ARN.
@@ -56,7 +56,7 @@ else
         o.CacheTagHeaderName = "Cache-Tag";
         o.PollingInterval = TimeSpan.FromSeconds(1);
     });
-    Console.WriteLine($"CloudFront: the emulator at {emulator!.BaseUrl} (set CloudFront:AccessKeyId and friends to use the real API).");
+    Console.WriteLine($"CloudFront: the emulator at {emulator!.BaseAddress} (set CloudFront:AccessKeyId and friends to use the real API).");
 }
 
 using var host = builder.Build();
@@ -89,14 +89,14 @@ foreach (var plan in client.PlanService(spec))
 Step("Create on flavor 'global' (mirror: fastly + cloudfront + edge-a, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
-PrintStatus(service!);
+PrintStatus(service);
 
 // 4. Purge: one neutral request, fanned out to every provider holding the service. A purge is an operation: it
 //    splits the request into each vendor's batches, paces them, and queues what a vendor's limits make wait.
 Step("Purge two URLs and a tag");
 foreach (var request in new[] { PurgeRequest.ForUrls("/index.html", "/images/logo.png"), PurgeRequest.ForTags("homepage") })
 {
-    var purge = await client.StartPurgeAsync(service!.ServiceId, request);
+    var purge = await client.StartPurgeAsync(service.ServiceId, request);
     Console.WriteLine($"  {purge.Id}: {string.Join("; ", purge.Progress)}");
     var report = await purge.WaitForCompletionAsync();
     foreach (var p in report.Providers)
@@ -111,14 +111,14 @@ var edgeA = (InMemoryCdnProvider)host.Services.GetRequiredKeyedService<ICdnProvi
 edgeA.Faults.SetUnavailable(true);
 var resilient = await client.CreateServiceAsync(spec with { Name = "quickstart-resilient", FlavorId = "resilient" });
 var placed = await WaitWithProgressAsync(resilient);
-var holder = placed!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider;
+var holder = placed.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider;
 Console.WriteLine($"  edge-a refused (503); the service was placed on {holder} instead.");
 edgeA.Faults.SetUnavailable(false);
 PrintStatus(placed);
 
 // 6. Clean up.
 Step("Delete both services");
-foreach (var id in new[] { service!.ServiceId, placed.ServiceId })
+foreach (var id in new[] { service.ServiceId, placed.ServiceId })
 {
     await WaitWithProgressAsync(await client.DeleteServiceAsync(id));
     Console.WriteLine($"  {id}: deleted everywhere");
@@ -135,7 +135,7 @@ static void Step(string title)
     Console.WriteLine($"== {title}");
 }
 
-static async Task<CdnService?> WaitWithProgressAsync(ServiceOperation operation)
+static async Task<T> WaitWithProgressAsync<T>(CdnOperation<T> operation)
 {
     string? last = null;
     while (!await operation.UpdateStatusAsync())

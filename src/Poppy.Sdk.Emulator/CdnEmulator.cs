@@ -25,7 +25,7 @@ public sealed class CdnEmulator : IAsyncDisposable
     private CdnEmulator(WebApplication app, Uri baseUrl, CdnEmulatorOptions options, IReadOnlyList<IVendorEmulator> vendors)
     {
         _app = app;
-        BaseUrl = baseUrl;
+        BaseAddress = baseUrl;
         Options = options;
         Vendors = vendors;
         Fastly = GetVendor<FastlyEmulator>();
@@ -33,7 +33,7 @@ public sealed class CdnEmulator : IAsyncDisposable
     }
 
     /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
-    public Uri BaseUrl { get; }
+    public Uri BaseAddress { get; }
 
     /// <summary>The options it was started with.</summary>
     public CdnEmulatorOptions Options { get; }
@@ -92,7 +92,7 @@ public sealed class CdnEmulator : IAsyncDisposable
 
     /// <summary>One scriptable line per vendor: the vendor's key, then <c>name=value</c> pairs.</summary>
     /// <returns>The lines.</returns>
-    public IReadOnlyList<string> DescribeVendors() => [.. Vendors.Select(v => v.DescribeStartup(BaseUrl))];
+    public IReadOnlyList<string> DescribeVendors() => [.. Vendors.Select(v => v.DescribeStartup(BaseAddress))];
 
     /// <summary>Stops the emulator.</summary>
     /// <param name="cancellationToken">Cancels a graceful stop.</param>

@@ -12,7 +12,7 @@ public static class EmulatorCommandLine
           --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
           --deploy-delay SECONDS   How long asynchronous deployments take (default 10), such as
                                    CloudFront's InProgress -> Deployed.
-          --fastly-key KEY         The Fastly API token to accept (default emulator-fastly-key).
+          --fastly-api-token KEY         The Fastly API token to accept (default emulator-fastly-key).
           --cloudfront-access-key-id ID
                                    The AWS access key id CloudFront requests are signed with
                                    (default AKIDPOPPYEMULATOR).
@@ -25,7 +25,7 @@ public static class EmulatorCommandLine
           -h, --help               Show this help.
 
         On start it prints one line per vendor: the vendor, then name=value pairs, e.g.
-          fastly base_url=http://127.0.0.1:5080 api_key=emulator-fastly-key
+          fastly base_url=http://127.0.0.1:5080 api_token=emulator-fastly-key
           cloudfront base_url=http://127.0.0.1:5080 access_key_id=AKIDPOPPYEMULATOR secret_access_key=emulator-cloudfront-secret-access-key
         """;
 
@@ -62,8 +62,8 @@ public static class EmulatorCommandLine
                 case "--deploy-delay" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0:
                     options.DeployDelay = TimeSpan.FromSeconds(seconds);
                     break;
-                case "--fastly-key" when !string.IsNullOrWhiteSpace(value):
-                    options.Fastly.ApiKey = value;
+                case "--fastly-api-token" when !string.IsNullOrWhiteSpace(value):
+                    options.Fastly.ApiToken = value;
                     break;
                 case "--cloudfront-access-key-id" when IsToken(value):
                     options.CloudFront.AccessKeyId = value;

@@ -12,16 +12,17 @@ public static class InMemoryPoppyBuilderExtensions
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="name">The provider's name.</param>
     /// <param name="configure">Configures the options.</param>
-    /// <returns>The builder.</returns>
-    public static IPoppyBuilder AddInMemoryProvider(this IPoppyBuilder builder, string name = "memory", Action<InMemoryCdnProviderOptions>? configure = null)
+    /// <returns>A builder carrying the provider's name (it makes no HTTP calls, so <see cref="IPoppyProviderBuilder.HttpClientName"/> is null); it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddInMemoryProvider(this IPoppyBuilder builder, string name = "memory", Action<InMemoryCdnProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddProvider(name, sp =>
+        builder.AddProvider(name, sp =>
         {
             var options = new InMemoryCdnProviderOptions { TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System };
             configure?.Invoke(options);
             options.Name = name;
             return new InMemoryCdnProvider(options);
         });
+        return new PoppyProviderBuilder(builder.Services, name, HttpClientName: null);
     }
 }

@@ -205,20 +205,20 @@ public partial class PoppyClient : IDisposable
     /// </summary>
     /// <param name="serviceId">The Poppy service id.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    /// <returns>An operation that completes when the service is gone everywhere.</returns>
-    public virtual async Task<ServiceOperation> DeleteServiceAsync(string serviceId, CancellationToken cancellationToken = default)
+    /// <returns>An operation that completes, with what was removed, when the service is gone everywhere.</returns>
+    public virtual async Task<DeleteServiceOperation> DeleteServiceAsync(string serviceId, CancellationToken cancellationToken = default)
     {
         ValidateServiceId(serviceId);
         var existing = await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            return ServiceOperation.Completed(serviceId, OperationKind.Delete, null);
+            return DeleteServiceOperation.NothingToDelete(serviceId);
         }
 
         var targets = existing.Providers.Select(p => p.Provider).Union(existing.PendingCleanup, StringComparer.Ordinal).ToList();
         Log.OperationStarted(_logger, serviceId, "delete", targets.Count);
         var runs = await Task.WhenAll(targets.Select(name => _coordinator.StartDeleteAsync(existing, name, cancellationToken))).ConfigureAwait(false);
-        return new ServiceOperation(_coordinator, serviceId, OperationKind.Delete, runs);
+        return new DeleteServiceOperation(_coordinator, serviceId, runs);
     }
 
     /// <summary>Reads a service from the catalog.</summary>
@@ -263,12 +263,17 @@ public partial class PoppyClient : IDisposable
     public virtual IAsyncEnumerable<CdnService> ListServicesAsync(CancellationToken cancellationToken = default) =>
         _coordinator.Catalog.ListAsync(cancellationToken);
 
-    /// <summary>Resumes a service operation from its id (after a restart, with a durable catalog); each provider's operation is resumed through its resilience layer.</summary>
-    /// <param name="operationId">The <see cref="CdnOperation.Id"/> of a <see cref="ServiceOperation"/>.</param>
+    /// <summary>
+    /// Resumes a service operation from its id (after a restart, with a durable catalog); each provider's operation is
+    /// resumed through its resilience layer. A create or update id gives a <see cref="ServiceOperation"/>, a delete id a
+    /// <see cref="DeleteServiceOperation"/>; wait on it as it is, or match the type for its value.
+    /// </summary>
+    /// <param name="operationId">The <see cref="CdnOperation.Id"/> of a <see cref="ServiceOperation"/> or <see cref="DeleteServiceOperation"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The operation.</returns>
+    /// <exception cref="CdnServiceNotFoundException">A create or update id of a service the catalog does not know.</exception>
     /// <exception cref="ArgumentException">The id is not a Poppy service operation id.</exception>
-    public virtual async Task<ServiceOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
+    public virtual async Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
     {
         if (!OperationId.TryParse(operationId, out var id) || id.Provider != ServiceOperation.IdProvider || id.Kind == OperationKind.Purge)
         {
@@ -279,7 +284,7 @@ public partial class PoppyClient : IDisposable
         var service = await _coordinator.Catalog.GetAsync(serviceId, cancellationToken).ConfigureAwait(false);
         if (service is null)
         {
-            return ServiceOperation.Completed(serviceId, id.Kind, null);
+            return id.Kind == OperationKind.Delete ? DeleteServiceOperation.NothingToDelete(serviceId) : throw new CdnServiceNotFoundException(serviceId);
         }
 
         var runs = new List<ProviderRun>();
@@ -299,7 +304,9 @@ public partial class PoppyClient : IDisposable
             }
         }
 
-        return new ServiceOperation(_coordinator, serviceId, id.Kind, runs);
+        return id.Kind == OperationKind.Delete
+            ? new DeleteServiceOperation(_coordinator, serviceId, runs)
+            : new ServiceOperation(_coordinator, serviceId, id.Kind, runs);
     }
 
     /// <inheritdoc />

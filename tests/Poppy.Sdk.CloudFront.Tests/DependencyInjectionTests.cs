@@ -61,7 +61,7 @@ public class DependencyInjectionTests
         }).Build();
         var (services, builder) = NewBuilder();
 
-        builder.AddCloudFront(configuration.GetSection("CloudFront"), "cf").AddCloudFront(configuration.GetSection("Typo"), "typo");
+        builder.AddCloudFront("cf", configuration.GetSection("CloudFront")).AddCloudFront("typo", configuration.GetSection("Typo"));
         using var sp = services.BuildServiceProvider();
 
         var options = sp.GetRequiredService<IOptionsMonitor<CloudFrontCdnProviderOptions>>().Get("cf");

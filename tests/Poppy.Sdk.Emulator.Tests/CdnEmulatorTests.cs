@@ -13,23 +13,23 @@ public sealed class CdnEmulatorTests
     public void Vendor_SameOptionsType_ReturnsTheInstanceTheTypedPropertyHolds()
     {
         var options = new CdnEmulatorOptions();
-        options.Fastly.ApiKey = "changed";
+        options.Fastly.ApiToken = "changed";
 
         Assert.Same(options.Fastly, options.Vendor<FastlyEmulatorOptions>());
         Assert.Same(options.CloudFront, options.Vendor<CloudFrontEmulatorOptions>());
-        Assert.Equal("changed", options.Vendor<FastlyEmulatorOptions>().ApiKey);
+        Assert.Equal("changed", options.Vendor<FastlyEmulatorOptions>().ApiToken);
     }
 
     [Fact]
     public async Task StartAsync_OptionsSetByType_AreWhatTheVendorUses()
     {
         var options = new CdnEmulatorOptions();
-        options.SetVendor(new FastlyEmulatorOptions { ApiKey = "set-by-type" });
+        options.SetVendor(new FastlyEmulatorOptions { ApiToken = "set-by-type" });
 
         await using var emulator = await CdnEmulator.StartAsync(options);
 
-        Assert.Equal("set-by-type", emulator.Fastly.ApiKey);
-        Assert.Contains("fastly base_url=" + emulator.BaseUrl.ToString().TrimEnd('/') + " api_key=set-by-type", emulator.DescribeVendors());
+        Assert.Equal("set-by-type", emulator.Fastly.ApiToken);
+        Assert.Contains("fastly base_url=" + emulator.BaseAddress.ToString().TrimEnd('/') + " api_token=set-by-type", emulator.DescribeVendors());
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class CdnEmulatorTests
     public async Task Request_PathNoVendorOwns_Is404AndLoggedByNoVendor()
     {
         await using var emulator = await CdnEmulator.StartAsync();
-        using var http = new HttpClient { BaseAddress = emulator.BaseUrl };
+        using var http = new HttpClient { BaseAddress = emulator.BaseAddress };
 
         using var response = await http.GetAsync("nothing/here");
 

@@ -5,12 +5,12 @@ public sealed class CommandLineTests
     [Fact]
     public void TryParse_Options_AreApplied()
     {
-        Assert.True(EmulatorCommandLine.TryParse(["--port", "0", "--deploy-delay", "2.5", "--fastly-key", "k1", "--seed", "7"], out var options, out var error));
+        Assert.True(EmulatorCommandLine.TryParse(["--port", "0", "--deploy-delay", "2.5", "--fastly-api-token", "k1", "--seed", "7"], out var options, out var error));
 
         Assert.Null(error);
         Assert.Equal(0, options.Port);
         Assert.Equal(TimeSpan.FromSeconds(2.5), options.DeployDelay);
-        Assert.Equal("k1", options.Fastly.ApiKey);
+        Assert.Equal("k1", options.Fastly.ApiToken);
         Assert.Equal(7, options.Seed);
     }
 
@@ -20,7 +20,7 @@ public sealed class CommandLineTests
         Assert.True(EmulatorCommandLine.TryParse([], out var options, out _));
 
         Assert.Equal(5080, options.Port);
-        Assert.Equal("emulator-fastly-key", options.Fastly.ApiKey);
+        Assert.Equal("emulator-fastly-key", options.Fastly.ApiToken);
         Assert.Equal("AKIDPOPPYEMULATOR", options.CloudFront.AccessKeyId);
         Assert.Equal("emulator-cloudfront-secret-access-key", options.CloudFront.SecretAccessKey);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CloudFront.InvalidationDelay);
@@ -68,14 +68,14 @@ public sealed class CommandLineTests
     {
         await using var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions
         {
-            Fastly = { ApiKey = "secret-for-test" },
+            Fastly = { ApiToken = "secret-for-test" },
             CloudFront = { AccessKeyId = "AKIDTEST", SecretAccessKey = "cf-secret" },
         });
 
         var lines = emulator.DescribeVendors();
 
         Assert.Equal(2, lines.Count);
-        Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_key=secret-for-test$", lines[0]);
-        Assert.Equal($"cloudfront base_url={emulator.BaseUrl.ToString().TrimEnd('/')} access_key_id=AKIDTEST secret_access_key=cf-secret", lines[1]);
+        Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_token=secret-for-test$", lines[0]);
+        Assert.Equal($"cloudfront base_url={emulator.BaseAddress.ToString().TrimEnd('/')} access_key_id=AKIDTEST secret_access_key=cf-secret", lines[1]);
     }
 }

@@ -100,7 +100,7 @@ public class DependencyInjectionTests
         }).Build();
         var (services, builder) = NewBuilder();
 
-        builder.AddFastly(configuration.GetSection("Fastly"), "fastly-eu");
+        builder.AddFastly("fastly-eu", configuration.GetSection("Fastly"));
         using var sp = services.BuildServiceProvider();
         sp.GetRequiredService<IStartupValidator>().Validate();
 
@@ -109,6 +109,22 @@ public class DependencyInjectionTests
         Assert.Equal("fastly-eu", options.Name);
         Assert.Equal(new Uri("http://127.0.0.1:8080/"), options.BaseAddress);
         Assert.Equal(20, sp.GetRequiredKeyedService<ICdnProvider>("fastly-eu").Capabilities.PurgeRateLimit!.RequestsPerPeriod);
+    }
+
+    [Fact]
+    public void AddFastly_NameComesFirstInEveryOverload_AndDefaultsToFastly()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ApiToken"] = "t" }).Build();
+        var (services, builder) = NewBuilder();
+
+        var byDefault = builder.AddFastly(configuration);
+        var named = builder.AddFastly("second", configuration);
+        var inCode = builder.AddFastly("third", o => o.ApiToken = "t");
+
+        Assert.Equal(("fastly", "second", "third"), (byDefault.ProviderName, named.ProviderName, inCode.ProviderName));
+        using var sp = services.BuildServiceProvider();
+        sp.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Equal("second", sp.GetRequiredService<IOptionsMonitor<FastlyCdnProviderOptions>>().Get("second").Name);
     }
 
     [Fact]

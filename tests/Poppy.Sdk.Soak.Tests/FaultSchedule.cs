@@ -14,7 +14,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private readonly object _gate = new();
     private readonly List<(int CloseAt, string Name, Action Close)> _open = [];
-    private readonly string _fastlyKey = emulator.Fastly.Options.ApiKey;
+    private readonly string _fastlyKey = emulator.Fastly.Options.ApiToken;
     private readonly string _cloudFrontSecret = emulator.CloudFront.Options.SecretAccessKey;
 
     /// <summary>Called with the operation's number, in order, before it starts.</summary>
@@ -54,7 +54,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
 
             if (op == operations * 5 / 6)
             {
-                Window(op, 4, "credentials rotated (fastly token, fixed)", () => emulator.Fastly.Options.ApiKey = "rotated-" + _fastlyKey, () => emulator.Fastly.Options.ApiKey = _fastlyKey);
+                Window(op, 4, "credentials rotated (fastly token, fixed)", () => emulator.Fastly.Options.ApiToken = "rotated-" + _fastlyKey, () => emulator.Fastly.Options.ApiToken = _fastlyKey);
             }
 
             var roll = rng.NextDouble();
@@ -109,7 +109,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
                     }
                     else
                     {
-                        Window(op, 4, "credentials rotated (fastly token)", () => emulator.Fastly.Options.ApiKey = "rotated-" + _fastlyKey, () => emulator.Fastly.Options.ApiKey = _fastlyKey);
+                        Window(op, 4, "credentials rotated (fastly token)", () => emulator.Fastly.Options.ApiToken = "rotated-" + _fastlyKey, () => emulator.Fastly.Options.ApiToken = _fastlyKey);
                     }
 
                     break;
@@ -160,7 +160,7 @@ internal sealed class FaultSchedule(SoakLedger ledger, CdnEmulator emulator, IRe
             _open.Clear();
             emulator.Fastly.Faults.Clear(seed);
             emulator.CloudFront.Faults.Clear(seed);
-            emulator.Fastly.Options.ApiKey = _fastlyKey;
+            emulator.Fastly.Options.ApiToken = _fastlyKey;
             emulator.CloudFront.Options.SecretAccessKey = _cloudFrontSecret;
             foreach (var m in memory.Values)
             {

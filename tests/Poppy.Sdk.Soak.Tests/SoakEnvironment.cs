@@ -61,7 +61,7 @@ internal sealed class SoakEnvironment : IAsyncDisposable
         {
             Seed = seed,
             DeployDelay = TimeSpan.FromMilliseconds(40),
-            Fastly = { ApiKey = FastlyToken, HourlyRateLimit = int.MaxValue },
+            Fastly = { ApiToken = FastlyToken, HourlyRateLimit = int.MaxValue },
             CloudFront = { SecretAccessKey = CloudFrontSecret, SessionToken = CloudFrontSessionToken, InvalidationDelay = TimeSpan.FromMilliseconds(100) },
         });
 
@@ -82,14 +82,14 @@ internal sealed class SoakEnvironment : IAsyncDisposable
         var fastly = poppy.AddFastly("fastly", o =>
         {
             o.ApiToken = FastlyToken;
-            o.BaseAddress = emulator.BaseUrl;
+            o.BaseAddress = emulator.BaseAddress;
         });
         var cloudFront = poppy.AddCloudFront("cloudfront", o =>
         {
             o.AccessKeyId = emulator.CloudFront.AccessKeyId;
             o.SecretAccessKey = CloudFrontSecret;
             o.SessionToken = CloudFrontSessionToken;
-            o.BaseAddress = emulator.BaseUrl;
+            o.BaseAddress = emulator.BaseAddress;
             o.AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
             o.PollingInterval = TimeSpan.FromMilliseconds(50);
             o.InvalidationRetryInterval = TimeSpan.FromMilliseconds(200);

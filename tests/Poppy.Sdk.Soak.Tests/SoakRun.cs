@@ -270,7 +270,7 @@ public sealed class SoakRun : IAsyncLifetime
     }
 
     /// <summary>Now and then, follows the operation through <see cref="PoppyClient.ResumeOperationAsync"/> instead (as another request would).</summary>
-    private async Task<ServiceOperation> MaybeResumeAsync(int op, SoakServiceLog s, ServiceOperation operation, Random rng)
+    private async Task<CdnOperation<T>> MaybeResumeAsync<T>(int op, SoakServiceLog s, ServiceOperation<T> operation, Random rng)
     {
         if (operation.HasCompleted || rng.Next(8) != 0)
         {
@@ -279,7 +279,7 @@ public sealed class SoakRun : IAsyncLifetime
 
         Ledger.Count(Ledger.OperationCounts, "(resumed from its id)");
         s.Add(Ledger.Now, $"#{op} resumes {operation.Id} and follows the resumed operation");
-        return await _env.Client.ResumeOperationAsync(operation.Id);
+        return (CdnOperation<T>)await _env.Client.ResumeOperationAsync(operation.Id);
     }
 
     private async Task<bool> FollowAsync<T>(int op, string kind, SoakServiceLog s, CdnOperation<T> operation, Action? success)

@@ -36,7 +36,7 @@ public sealed class CancellationTests
 
         var service = await f.CompleteAsync(await client.CreateServiceAsync(TestSpecs.Basic("mirror"), "svc-1"));
 
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal(["a", "b"], service.Providers.Select(p => p.Provider));
         Assert.Single(f.A.Services);
         Assert.Single(f.B.Services);
@@ -52,7 +52,7 @@ public sealed class CancellationTests
 
         var service = await f.CompleteAsync(await client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal("a", Assert.Single(service.Providers).Provider);
         Assert.Empty(service.PendingCleanup);
         Assert.Single(f.A.Services);

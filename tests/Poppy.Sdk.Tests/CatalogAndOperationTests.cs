@@ -41,10 +41,48 @@ public sealed class CatalogAndOperationTests
         var op = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1");
 
         var resumed = await f.Client.ResumeOperationAsync(op.Id);
-        var service = await f.CompleteAsync(resumed);
+        var service = await f.CompleteAsync(Assert.IsType<ServiceOperation>(resumed));
 
         Assert.Equal("poppy:create:svc-1", resumed.Id);
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
+    }
+
+    [Fact]
+    public async Task ResumeOperationAsync_DeleteId_GivesADeleteOperationNamingTheProviders()
+    {
+        using var f = new Fixture();
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
+        var delete = await f.Client.DeleteServiceAsync("svc-1");
+
+        var resumed = Assert.IsType<DeleteServiceOperation>(await f.Client.ResumeOperationAsync(delete.Id));
+        var deletion = await f.CompleteAsync(resumed);
+
+        Assert.Equal("poppy:delete:svc-1", resumed.Id);
+        Assert.Equal("svc-1", deletion.ServiceId);
+        Assert.Equal(["a", "b"], deletion.Providers);
+        Assert.Null(await f.Client.GetServiceAsync("svc-1"));
+    }
+
+    [Fact]
+    public async Task DeleteServiceAsync_UnknownService_CompletesAtOnceHavingRemovedNothing()
+    {
+        using var f = new Fixture();
+
+        var delete = await f.Client.DeleteServiceAsync("svc-unknown");
+
+        Assert.True(delete.HasCompleted);
+        Assert.Equal("svc-unknown", delete.Value.ServiceId);
+        Assert.Empty(delete.Value.Providers);
+    }
+
+    [Fact]
+    public async Task ResumeOperationAsync_CreateIdOfUnknownService_ThrowsNotFound()
+    {
+        using var f = new Fixture();
+
+        var ex = await Assert.ThrowsAsync<CdnServiceNotFoundException>(() => f.Client.ResumeOperationAsync("poppy:create:svc-gone"));
+
+        Assert.Equal("svc-gone", ex.ServiceId);
     }
 
     [Fact]
@@ -71,7 +109,7 @@ public sealed class CatalogAndOperationTests
         f.Time.Advance(TimeSpan.FromSeconds(1));
 
         var service = await wait.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal(TimeSpan.FromSeconds(60), f.Time.GetUtcNow() - t0);
     }
 

@@ -38,6 +38,18 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddInMemoryProvider_ReturnsAProviderBuilderLikeEveryVendor()
+    {
+        var services = new ServiceCollection();
+
+        var added = services.AddPoppy(o => o.AddFlavor("global", FlavorMode.Mirror, "one")).AddInMemoryProvider("one");
+
+        Assert.Equal("one", added.ProviderName);
+        Assert.Null(added.HttpClientName);
+        Assert.Same(services, added.Services);
+    }
+
+    [Fact]
     public void AddPoppy_FlavorNamesUnregisteredProvider_FailsAtStartWithClearMessage()
     {
         using var sp = Build(s => s.AddPoppy(o => o.AddFlavor("global", FlavorMode.Mirror, "fastly")).AddInMemoryProvider("one"));

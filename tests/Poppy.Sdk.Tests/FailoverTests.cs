@@ -10,7 +10,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal("b", Assert.Single(service.Providers).Provider);
         Assert.Empty(f.A.Services);
         Assert.Single(f.B.Services);
@@ -24,7 +24,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal("a", Assert.Single(service!.Providers).Provider);
+        Assert.Equal("a", Assert.Single(service.Providers).Provider);
         Assert.Equal(0, f.B.CallCount("create"));
     }
 
@@ -42,7 +42,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal("b", service!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
+        Assert.Equal("b", service.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
         Assert.Equal(callsBefore, f.A.Calls.Count);
     }
 
@@ -60,7 +60,7 @@ public sealed class FailoverTests
         f.Time.Advance(f.Options.CircuitBreaker.BreakDuration + TimeSpan.FromSeconds(1));
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal("a", service!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
+        Assert.Equal("a", service.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
         Assert.False(f.Client.IsCircuitOpen("a"));
     }
 
@@ -101,7 +101,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal("b", service!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
+        Assert.Equal("b", service.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
         Assert.DoesNotContain(f.A.Services, s => s.Status != ProviderStatus.DeleteInProgress);
         Assert.Equal(1, f.A.CallCount("delete"));
         Assert.Single(f.B.Services);
@@ -117,7 +117,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal(["a"], service!.PendingCleanup);
+        Assert.Equal(["a"], service.PendingCleanup);
         Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal("b", Assert.Single(service.Providers).Provider);
         Assert.Single(f.A.Services);
@@ -137,7 +137,7 @@ public sealed class FailoverTests
 
         var service = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("failover"), "svc-1"));
 
-        Assert.Equal("b", service!.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
+        Assert.Equal("b", service.Providers.Single(p => p.Status == ProviderStatus.Deployed).Provider);
         Assert.Single(f.B.Services);
         Assert.DoesNotContain(f.A.Services, s => s.Status != ProviderStatus.DeleteInProgress);
     }

@@ -25,7 +25,7 @@ public sealed class FailurePathTests
 
         var service = await f.CompleteAsync(await f.Client.UpdateServiceAsync("svc-1", TestSpecs.Basic("failover") with { Name = "converged" }));
 
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Equal("a", Assert.Single(service.Providers).Provider);
         Assert.Equal("converged", f.A.Services.Single().Spec.Name);
         Assert.Equal(vendorId, f.A.Services.Single().VendorServiceId);
@@ -68,7 +68,7 @@ public sealed class FailurePathTests
 
         var service = await f.CompleteAsync(create);
 
-        Assert.Equal("b", Assert.Single(service!.Providers).Provider);
+        Assert.Equal("b", Assert.Single(service.Providers).Provider);
         Assert.Empty(service.PendingCleanup);
         Assert.Empty(f.A.Services);
         Assert.Single(f.B.Services);

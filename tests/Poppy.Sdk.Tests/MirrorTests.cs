@@ -18,7 +18,7 @@ public sealed class MirrorTests
         var service = await f.CompleteAsync(op);
 
         Assert.NotNull(service);
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.All(service.Providers, p =>
         {
             Assert.Equal(ProviderStatus.Deployed, p.Status);
@@ -39,7 +39,7 @@ public sealed class MirrorTests
         var op = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-1");
         var service = await f.CompleteAsync(op);
 
-        Assert.Equal(ProviderStatus.Failed, service!.Status);
+        Assert.Equal(ProviderStatus.Failed, service.Status);
         var a = service.Providers.Single(p => p.Provider == "a");
         var b = service.Providers.Single(p => p.Provider == "b");
         Assert.Equal(ProviderStatus.Deployed, a.Status);
@@ -96,7 +96,7 @@ public sealed class MirrorTests
         f.Time.Advance(TimeSpan.FromSeconds(30));
 
         Assert.True(await op.UpdateStatusAsync());
-        Assert.Equal(ProviderStatus.Deployed, op.Value!.Status);
+        Assert.Equal(ProviderStatus.Deployed, op.Value.Status);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class MirrorTests
         Assert.Equal("b", Assert.Single(ex.Attempts).Provider);
         var service = await f.Client.GetServiceAsync("svc-1");
         Assert.NotNull(service);
-        Assert.Equal("b", Assert.Single(service!.Providers).Provider);
+        Assert.Equal("b", Assert.Single(service.Providers).Provider);
         Assert.Equal(ProviderStatus.Failed, service.Status);
         Assert.Single(f.B.Services);
 

@@ -55,7 +55,7 @@ public sealed class ResilienceLayerTests : IDisposable
         // Once the break is over, the next poll is let through and the deployment completes where it was.
         f.Time.Advance(f.Options.CircuitBreaker.BreakDuration);
         var service = await f.CompleteAsync(create);
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         Assert.Contains(Traced("a", "poll", "svc-breaker"), a => (string?)a.GetTagItem("poppy.outcome") == "success");
         Assert.StartsWith("a:", operationId, StringComparison.Ordinal);
     }
@@ -67,7 +67,7 @@ public sealed class ResilienceLayerTests : IDisposable
         var create = await f.Client.CreateServiceAsync(TestSpecs.Basic(), "svc-resumed");
 
         var resumed = await f.Client.ResumeOperationAsync(create.Id);
-        await f.CompleteAsync(resumed);
+        await f.CompleteAsync(Assert.IsType<ServiceOperation>(resumed));
 
         Assert.Contains(Traced("a", "resume"), a => (string?)a.GetTagItem("poppy.outcome") == "success");
         Assert.Contains(Traced("b", "poll", "svc-resumed"), a => (string?)a.GetTagItem("poppy.outcome") == "success");

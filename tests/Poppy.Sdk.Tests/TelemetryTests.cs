@@ -66,7 +66,7 @@ public sealed class TelemetryTests
         Assert.Single(client.Validate(spec).Warnings);
         var service = await fx.CompleteAsync(await client.CreateServiceAsync(spec, "svc-1"));
 
-        Assert.Equal(ProviderStatus.Deployed, service!.Status);
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
         var warning = Assert.Single(collector.GetSnapshot(), l => l.Id.Id == 1011);
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("/origins/0/hostheadervalue", warning.Message, StringComparison.Ordinal);

@@ -36,6 +36,13 @@ public static class CloudFrontPoppyBuilderExtensions
         });
     }
 
+    /// <summary>Adds a CloudFront provider named <c>cloudfront</c> bound from a configuration section; see <see cref="AddCloudFront(IPoppyBuilder, string, IConfiguration)"/>.</summary>
+    /// <param name="builder">The Poppy builder.</param>
+    /// <param name="configuration">The section holding the account's options (for example <c>configuration.GetSection("CloudFront")</c>).</param>
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name; it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddCloudFront(this IPoppyBuilder builder, IConfiguration configuration) =>
+        builder.AddCloudFront("cloudfront", configuration);
+
     /// <summary>
     /// Adds a CloudFront provider bound from a configuration section (for example <c>CloudFront</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
@@ -43,11 +50,11 @@ public static class CloudFrontPoppyBuilderExtensions
     /// Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
+    /// <param name="name">The provider's name (use another than <c>cloudfront</c> for a second account).</param>
     /// <param name="configuration">The section holding this account's options.</param>
-    /// <param name="name">The provider's name.</param>
     /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
     /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
-    public static IPoppyProviderBuilder AddCloudFront(this IPoppyBuilder builder, IConfiguration configuration, string name = "cloudfront")
+    public static IPoppyProviderBuilder AddCloudFront(this IPoppyBuilder builder, string name, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);

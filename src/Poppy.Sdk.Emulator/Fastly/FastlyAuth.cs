@@ -16,7 +16,7 @@ internal sealed class FastlyAuth(FastlyState state)
     public VendorErrorException? Check(HttpContext context)
     {
         var request = context.Request;
-        if (!request.Headers.TryGetValue("Fastly-Key", out var key) || key.ToString() != state.Options.ApiKey)
+        if (!request.Headers.TryGetValue("Fastly-Key", out var key) || key.ToString() != state.Options.ApiToken)
         {
             return new FastlyError(401, "Provided credentials are missing or invalid", null);
         }

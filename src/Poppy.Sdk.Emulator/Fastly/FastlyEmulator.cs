@@ -29,7 +29,7 @@ public sealed class FastlyEmulator : IVendorEmulator
     public FastlyEmulatorOptions Options { get; }
 
     /// <summary>The API token to send as <c>Fastly-Key</c>.</summary>
-    public string ApiKey => Options.ApiKey;
+    public string ApiToken => Options.ApiToken;
 
     /// <inheritdoc />
     public string Key => "fastly";
@@ -110,12 +110,12 @@ public sealed class FastlyEmulator : IVendorEmulator
     /// <returns>Null, or Fastly's error.</returns>
     public ValueTask<VendorErrorException?> AuthenticateAsync(HttpContext context) => ValueTask.FromResult(_auth.Check(context));
 
-    /// <summary><c>fastly base_url=… api_key=…</c>.</summary>
+    /// <summary><c>fastly base_url=… api_token=…</c>.</summary>
     /// <param name="baseUrl">Where the emulator listens.</param>
     /// <returns>The line.</returns>
     public string DescribeStartup(Uri baseUrl)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        return $"fastly base_url={baseUrl.ToString().TrimEnd('/')} api_key={ApiKey}";
+        return $"fastly base_url={baseUrl.ToString().TrimEnd('/')} api_token={ApiToken}";
     }
 }

@@ -4,10 +4,10 @@ namespace Poppy.Sdk.Emulator.Fastly;
 public sealed class FastlyEmulatorOptions
 {
     /// <summary>The default API token the emulator accepts.</summary>
-    public const string DefaultApiKey = "emulator-fastly-key";
+    public const string DefaultApiToken = "emulator-fastly-key";
 
-    /// <summary>The API token (<c>Fastly-Key</c>) accepted. Default <see cref="DefaultApiKey"/>.</summary>
-    public string ApiKey { get; set; } = DefaultApiKey;
+    /// <summary>The API token (<c>Fastly-Key</c>) accepted. Default <see cref="DefaultApiToken"/>.</summary>
+    public string ApiToken { get; set; } = DefaultApiToken;
 
     /// <summary>Non-read requests allowed per hour before 429, as Fastly's default budget. Default 1,000.</summary>
     public int HourlyRateLimit { get; set; } = 1000;

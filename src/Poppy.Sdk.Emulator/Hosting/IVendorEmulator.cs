@@ -50,7 +50,7 @@ public interface IVendorEmulator
 
     /// <summary>
     /// The vendor's start-up line, scriptable: its <see cref="Key"/>, then <c>name=value</c> pairs
-    /// (<c>fastly base_url=http://127.0.0.1:5080 api_key=…</c>).
+    /// (<c>fastly base_url=http://127.0.0.1:5080 api_token=…</c>).
     /// </summary>
     /// <param name="baseUrl">Where the emulator listens.</param>
     /// <returns>The line.</returns>

@@ -38,17 +38,24 @@ public static class FastlyPoppyBuilderExtensions
         });
     }
 
+    /// <summary>Adds a Fastly provider named <c>fastly</c> bound from a configuration section; see <see cref="AddFastly(IPoppyBuilder, string, IConfiguration)"/>.</summary>
+    /// <param name="builder">The Poppy builder.</param>
+    /// <param name="configuration">The section holding the account's options (for example <c>configuration.GetSection("Fastly")</c>).</param>
+    /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name; it is also the Poppy builder, so calls chain.</returns>
+    public static IPoppyProviderBuilder AddFastly(this IPoppyBuilder builder, IConfiguration configuration) =>
+        builder.AddFastly("fastly", configuration);
+
     /// <summary>
     /// Adds a Fastly provider bound from a configuration section (for example <c>Fastly</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>ApiToken</c>, <c>BaseAddress</c>, <c>AccessUrlTarget</c>, <c>SharedCertificateDomain</c>,
     /// <c>PurgeRequestsPerSecond</c>, <c>PurgeBurst</c>, <c>ForbiddenResponseContent</c>. Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
+    /// <param name="name">The provider's name (use another than <c>fastly</c> for a second account).</param>
     /// <param name="configuration">The section holding this account's options.</param>
-    /// <param name="name">The provider's name.</param>
     /// <returns>A builder carrying the provider's name and its <see cref="HttpClient"/>'s name (add handlers with
     /// <c>services.AddHttpClient(builder.HttpClientName!)</c>); it is also the Poppy builder, so calls chain.</returns>
-    public static IPoppyProviderBuilder AddFastly(this IPoppyBuilder builder, IConfiguration configuration, string name = "fastly")
+    public static IPoppyProviderBuilder AddFastly(this IPoppyBuilder builder, string name, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);

@@ -5,15 +5,13 @@ using Poppy.Sdk.Resilience;
 namespace Poppy.Sdk;
 
 /// <summary>
-/// A create, update or delete across a service's providers. It completes when every provider has
-/// finished. A create or update completes with the service (check <see cref="CdnService.Status"/>
-/// and each provider's error: in mirror mode a partial failure leaves the successful providers in
-/// place); it fails with <see cref="CdnAllProvidersFailedException"/> when no provider succeeded.
-/// A delete completes with null once the service is gone everywhere. In failover mode, a first deployment
-/// that fails transiently moves to the next provider while polling (an update never moves a service).
-/// Polls pass each provider's resilience layer.
+/// Work on one service across its providers: a create, update (<see cref="ServiceOperation"/>) or delete
+/// (<see cref="DeleteServiceOperation"/>). It completes when every provider has finished; polls pass each
+/// provider's resilience layer. In failover mode, a first deployment that fails transiently moves to the next
+/// provider while polling (an update never moves a service).
 /// </summary>
-public sealed class ServiceOperation : CdnOperation<CdnService?>
+/// <typeparam name="TResult">What the operation completes with.</typeparam>
+public abstract class ServiceOperation<TResult> : CdnOperation<TResult>
 {
     /// <summary>The provider name the composite client uses in its operation ids.</summary>
     internal const string IdProvider = "poppy";
@@ -22,7 +20,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
     private readonly IServiceOperationHost? _host;
     private readonly List<ProviderRun> _runs;
 
-    internal ServiceOperation(IServiceOperationHost host, string serviceId, OperationKind kind, IEnumerable<ProviderRun> runs)
+    private protected ServiceOperation(IServiceOperationHost host, string serviceId, OperationKind kind, IEnumerable<ProviderRun> runs)
         : base(host.Time)
     {
         _host = host;
@@ -32,13 +30,13 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
         Id = new OperationId(IdProvider, kind, serviceId).ToString();
     }
 
-    private ServiceOperation(string serviceId, OperationKind kind, CdnService? value)
+    private protected ServiceOperation(string serviceId, OperationKind kind, TResult value)
     {
         ServiceId = serviceId;
         Kind = kind;
         _runs = [];
         Id = new OperationId(IdProvider, kind, serviceId).ToString();
-        SetState(OperationState<CdnService?>.Success(value));
+        SetState(OperationState<TResult>.Success(value));
     }
 
     /// <inheritdoc />
@@ -71,10 +69,8 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
         }
     }
 
-    internal static ServiceOperation Completed(string serviceId, OperationKind kind, CdnService? value) => new(serviceId, kind, value);
-
     /// <inheritdoc />
-    protected override async ValueTask<OperationState<CdnService?>> PollAsync(CancellationToken cancellationToken)
+    protected sealed override async ValueTask<OperationState<TResult>> PollAsync(CancellationToken cancellationToken)
     {
         var host = _host!;
         TimeSpan? retryAfter = null;
@@ -107,39 +103,21 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
 
         if (_runs.Any(r => !r.Done))
         {
-            return OperationState<CdnService?>.Pending(progress.ToString(), retryAfter);
+            return OperationState<TResult>.Pending(progress.ToString(), retryAfter);
         }
 
         var failures = _runs.Where(r => r.Error is not null && !r.IsCleanup).Select(r => new ProviderAttempt(r.Provider, r.Error!)).ToList();
-        var work = _runs.Count(r => !r.IsCleanup);
-        if (Kind == OperationKind.Delete)
-        {
-            if (failures.Count == 0)
-            {
-                await host.OnDeleteFinishedAsync(ServiceId, cancellationToken).ConfigureAwait(false);
-                return OperationState<CdnService?>.Success(null, "deleted");
-            }
-
-            return Failed(new CdnAllProvidersFailedException("delete", failures));
-        }
-
-        if (work > 0 && failures.Count == work)
-        {
-            var single = work == 1 ? _runs.First(r => !r.IsCleanup) : null;
-            if (single?.Failover is { } failover)
-            {
-                var attempts = failover.Attempts.Concat(failures).DistinctBy(a => a.Exception).ToList();
-                return Failed(ResilientCdnProvider.IsTransient(single.Error!) ? new CdnAllProvidersFailedException(OperationId.KindText(Kind), attempts) : single.Error!);
-            }
-
-            return Failed(new CdnAllProvidersFailedException(OperationId.KindText(Kind), failures));
-        }
-
-        return OperationState<CdnService?>.Success(await host.Catalog.GetAsync(ServiceId, cancellationToken).ConfigureAwait(false), "completed");
+        return await CompleteAsync(host, failures, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Once every provider has finished: the outcome, from the providers' failures (clean-up runs excluded).</summary>
+    private protected abstract ValueTask<OperationState<TResult>> CompleteAsync(IServiceOperationHost host, IReadOnlyList<ProviderAttempt> failures, CancellationToken cancellationToken);
+
+    /// <summary>The runs that did the work (clean-up runs excluded).</summary>
+    private protected IEnumerable<ProviderRun> WorkRuns => _runs.Where(r => !r.IsCleanup);
+
     /// <summary>The operation's failure, tagged with the service and this operation's id.</summary>
-    private OperationState<CdnService?> Failed(Exception error)
+    private protected OperationState<TResult> Failed(Exception error)
     {
         if (error is CdnException cdn)
         {
@@ -147,7 +125,7 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
             cdn.OperationId ??= Id;
         }
 
-        return OperationState<CdnService?>.Failure(error);
+        return OperationState<TResult>.Failure(error);
     }
 
     private async Task<IReadOnlyList<ProviderRun>> PollRunAsync(IServiceOperationHost host, ProviderRun run, CancellationToken cancellationToken)
@@ -183,5 +161,76 @@ public sealed class ServiceOperation : CdnOperation<CdnService?>
         await host.OnSucceededAsync(ServiceId, run, cancellationToken).ConfigureAwait(false);
         run.Done = true;
         return [run];
+    }
+}
+
+/// <summary>
+/// A create or update across a service's providers. It completes with the service as the catalog records it
+/// (check <see cref="CdnService.Status"/> and each provider's error: in mirror mode a partial failure leaves the
+/// successful providers in place); it fails with <see cref="CdnAllProvidersFailedException"/> when no provider succeeded.
+/// </summary>
+public sealed class ServiceOperation : ServiceOperation<CdnService>
+{
+    internal ServiceOperation(IServiceOperationHost host, string serviceId, OperationKind kind, IEnumerable<ProviderRun> runs)
+        : base(host, serviceId, kind, runs)
+    {
+    }
+
+    private protected override async ValueTask<OperationState<CdnService>> CompleteAsync(IServiceOperationHost host, IReadOnlyList<ProviderAttempt> failures, CancellationToken cancellationToken)
+    {
+        var work = WorkRuns.ToList();
+        if (work.Count > 0 && failures.Count == work.Count)
+        {
+            var single = work.Count == 1 ? work[0] : null;
+            if (single?.Failover is { } failover)
+            {
+                var attempts = failover.Attempts.Concat(failures).DistinctBy(a => a.Exception).ToList();
+                return Failed(ResilientCdnProvider.IsTransient(single.Error!) ? new CdnAllProvidersFailedException(OperationId.KindText(Kind), attempts) : single.Error!);
+            }
+
+            return Failed(new CdnAllProvidersFailedException(OperationId.KindText(Kind), failures));
+        }
+
+        // The entry exists until a delete removes it; a delete racing this operation leaves nothing to return.
+        return await host.Catalog.GetAsync(ServiceId, cancellationToken).ConfigureAwait(false) is { } service
+            ? OperationState<CdnService>.Success(service, "completed")
+            : Failed(new CdnServiceNotFoundException(ServiceId));
+    }
+}
+
+/// <summary>What a completed delete removed.</summary>
+/// <param name="ServiceId">The Poppy service id.</param>
+/// <param name="Providers">The providers the service was deleted from (empty when the catalog did not know the service).</param>
+public sealed record ServiceDeletion(string ServiceId, IReadOnlyList<string> Providers);
+
+/// <summary>
+/// A delete across every provider that holds the service (and providers recorded for clean-up). It completes with a
+/// <see cref="ServiceDeletion"/> once the service is gone everywhere and its catalog entry is removed; it fails with
+/// <see cref="CdnAllProvidersFailedException"/> naming each provider that could not delete (the entry then stays, failed).
+/// </summary>
+public sealed class DeleteServiceOperation : ServiceOperation<ServiceDeletion>
+{
+    internal DeleteServiceOperation(IServiceOperationHost host, string serviceId, IEnumerable<ProviderRun> runs)
+        : base(host, serviceId, OperationKind.Delete, runs)
+    {
+    }
+
+    private DeleteServiceOperation(string serviceId)
+        : base(serviceId, OperationKind.Delete, new ServiceDeletion(serviceId, []))
+    {
+    }
+
+    /// <summary>A delete of a service the catalog does not know: complete at once.</summary>
+    internal static DeleteServiceOperation NothingToDelete(string serviceId) => new(serviceId);
+
+    private protected override async ValueTask<OperationState<ServiceDeletion>> CompleteAsync(IServiceOperationHost host, IReadOnlyList<ProviderAttempt> failures, CancellationToken cancellationToken)
+    {
+        if (failures.Count > 0)
+        {
+            return Failed(new CdnAllProvidersFailedException("delete", failures));
+        }
+
+        await host.OnDeleteFinishedAsync(ServiceId, cancellationToken).ConfigureAwait(false);
+        return OperationState<ServiceDeletion>.Success(new ServiceDeletion(ServiceId, [.. Providers.Distinct(StringComparer.Ordinal)]), "deleted");
     }
 }

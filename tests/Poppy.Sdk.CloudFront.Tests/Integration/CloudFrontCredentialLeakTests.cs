@@ -63,10 +63,10 @@ public sealed class CloudFrontCredentialLeakTests : IAsyncLifetime
     [Fact]
     public async Task CheckAsync_WrongSecretWithSessionToken_EmulatorAnswersWithTheCanonicalRequestAsAwsDoes()
     {
-        var options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = WrongSecret, SessionToken = SessionToken, BaseAddress = _emulator.BaseUrl };
+        var options = new CloudFrontCdnProviderOptions { AccessKeyId = AccessKeyId, SecretAccessKey = WrongSecret, SessionToken = SessionToken, BaseAddress = _emulator.BaseAddress };
         using var http = CloudFrontCdnProvider.CreateHttpClient(options, _time);
 
-        using var response = await http.GetAsync(new Uri(_emulator.BaseUrl, "2020-05-31/distribution"));
+        using var response = await http.GetAsync(new Uri(_emulator.BaseAddress, "2020-05-31/distribution"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(403, (int)response.StatusCode);
@@ -78,7 +78,7 @@ public sealed class CloudFrontCredentialLeakTests : IAsyncLifetime
 
     private CloudFrontCdnProvider Provider(CloudFrontCdnProviderOptions options)
     {
-        options.BaseAddress = _emulator.BaseUrl;
+        options.BaseAddress = _emulator.BaseAddress;
         options.AcmCertificateArn = CloudFrontMock.AcmArn;
         return new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(options, _time), options, _time, new FakeLogger<CloudFrontCdnProvider>(_logs));
     }

@@ -36,7 +36,7 @@ public sealed class CloudFrontEmulatorConformanceTests : CdnProviderConformanceT
         {
             AccessKeyId = emulator.CloudFront.Options.AccessKeyId,
             SecretAccessKey = emulator.CloudFront.Options.SecretAccessKey,
-            BaseAddress = emulator.BaseUrl,
+            BaseAddress = emulator.BaseAddress,
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/conformance",
             PollingInterval = TimeSpan.FromSeconds(30),
         };

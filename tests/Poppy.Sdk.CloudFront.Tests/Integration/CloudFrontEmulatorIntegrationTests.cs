@@ -138,7 +138,7 @@ public sealed class CloudFrontEmulatorIntegrationTests : CloudFrontEmulatorTestB
     private async Task EditConfigAsync(string distributionId, Action<XElement> edit)
     {
         using var http = CloudFrontCdnProvider.CreateHttpClient(Options(), Time);
-        var uri = new Uri(Emulator.BaseUrl, $"2020-05-31/distribution/{distributionId}/config");
+        var uri = new Uri(Emulator.BaseAddress, $"2020-05-31/distribution/{distributionId}/config");
         using var got = await http.GetAsync(uri);
         got.EnsureSuccessStatusCode();
         var config = XElement.Parse(await got.Content.ReadAsStringAsync());

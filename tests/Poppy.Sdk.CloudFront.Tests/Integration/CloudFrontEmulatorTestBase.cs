@@ -37,7 +37,7 @@ public abstract class CloudFrontEmulatorTestBase : IAsyncLifetime
     {
         AccessKeyId = Emulator.CloudFront.AccessKeyId,
         SecretAccessKey = Emulator.CloudFront.SecretAccessKey,
-        BaseAddress = Emulator.BaseUrl,
+        BaseAddress = Emulator.BaseAddress,
         AcmCertificateArn = CloudFrontMock.AcmArn,
         PollingInterval = PollingInterval,
     };

@@ -49,7 +49,7 @@ public abstract class CloudFrontTestBase : IAsyncLifetime
         var options = new CdnEmulatorOptions { TimeProvider = Time, DeployDelay = DeployDelay };
         Configure(options);
         Emulator = await CdnEmulator.StartAsync(options);
-        Http = new HttpClient { BaseAddress = Emulator.BaseUrl };
+        Http = new HttpClient { BaseAddress = Emulator.BaseAddress };
         Signing = new SigningSettings { AccessKeyId = Emulator.CloudFront.AccessKeyId, SecretAccessKey = Emulator.CloudFront.SecretAccessKey };
     }
 

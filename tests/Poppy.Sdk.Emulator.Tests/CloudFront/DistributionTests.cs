@@ -28,7 +28,7 @@ public sealed class DistributionTests : CloudFrontTestBase
         Assert.Equal("2026-11-25T10:30:00.000Z", d.Element(Ns + "LastModifiedTime")!.Value);
         Assert.Equal("0", d.Element(Ns + "InProgressInvalidationBatches")!.Value);
         AssertSameXml(config, d.Element(Ns + "DistributionConfig"));
-        Assert.Equal($"{Emulator.BaseUrl}2020-05-31/distribution/{id}", response.Location);
+        Assert.Equal($"{Emulator.BaseAddress}2020-05-31/distribution/{id}", response.Location);
         Assert.Matches("^E[A-Z0-9]{13}$", response.ETag);
         Assert.False(string.IsNullOrEmpty(response.RequestId));
     }

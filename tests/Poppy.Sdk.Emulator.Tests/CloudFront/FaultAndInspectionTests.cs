@@ -42,7 +42,7 @@ public sealed class FaultAndInspectionTests : CloudFrontTestBase
 
         var cloudFront = await GetAsync("distribution");
         using var fastly = new HttpRequestMessage(HttpMethod.Get, "service");
-        fastly.Headers.Add("Fastly-Key", Emulator.Fastly.ApiKey);
+        fastly.Headers.Add("Fastly-Key", Emulator.Fastly.ApiToken);
         using var fastlyResponse = await Http.SendAsync(fastly);
 
         Expect(cloudFront, HttpStatusCode.ServiceUnavailable, "ServiceUnavailable");

@@ -27,7 +27,7 @@ public sealed class FunctionTests : CloudFrontTestBase
                 new XElement(Ns + "LastModifiedTime", "2026-11-25T10:30:00.000Z")));
         AssertSameXml(expected, response.Xml);
         Assert.Matches("^E[A-Z0-9]{13}$", response.ETag);
-        Assert.Equal($"{Emulator.BaseUrl}2020-05-31/function/arn:aws:cloudfront::123456789012:function/restrict", response.Location);
+        Assert.Equal($"{Emulator.BaseAddress}2020-05-31/function/arn:aws:cloudfront::123456789012:function/restrict", response.Location);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class InvalidationTests : CloudFrontTestBase
                 new XElement(Ns + "CallerReference", "ref-1")));
         AssertSameXml(expected, invalidation);
         Assert.Matches("^I[A-Z0-9]{13}$", invalidationId);
-        Assert.Equal($"{Emulator.BaseUrl}2020-05-31/distribution/{id}/invalidation/{invalidationId}", response.Location);
+        Assert.Equal($"{Emulator.BaseAddress}2020-05-31/distribution/{id}/invalidation/{invalidationId}", response.Location);
         Assert.Equal("1", Expect(await GetAsync($"distribution/{id}"), HttpStatusCode.OK).Value("InProgressInvalidationBatches"));
     }
 

@@ -9,7 +9,7 @@ public sealed class AuthTests : FastlyTestBase
     [Fact]
     public async Task Requests_WithoutOrWithWrongKey_Get401WithFastlyErrorBody()
     {
-        using var anonymous = new HttpClient { BaseAddress = Emulator.BaseUrl };
+        using var anonymous = new HttpClient { BaseAddress = Emulator.BaseAddress };
         using var response = await anonymous.GetAsync("service");
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 

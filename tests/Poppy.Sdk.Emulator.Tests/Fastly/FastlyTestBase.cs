@@ -19,8 +19,8 @@ public abstract class FastlyTestBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { TimeProvider = Time, Fastly = { HourlyRateLimit = 50 } });
-        Http = new HttpClient { BaseAddress = Emulator.BaseUrl };
-        Http.DefaultRequestHeaders.Add("Fastly-Key", Emulator.Fastly.ApiKey);
+        Http = new HttpClient { BaseAddress = Emulator.BaseAddress };
+        Http.DefaultRequestHeaders.Add("Fastly-Key", Emulator.Fastly.ApiToken);
     }
 
     public async Task DisposeAsync()

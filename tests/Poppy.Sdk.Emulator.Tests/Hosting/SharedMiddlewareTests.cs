@@ -57,7 +57,7 @@ public sealed class SharedMiddlewareTests : IAsyncLifetime
     {
         var line = _emulator.DescribeVendors().Single(l => l.StartsWith(vendor + " ", StringComparison.Ordinal));
 
-        Assert.StartsWith($"{vendor} base_url={_emulator.BaseUrl.ToString().TrimEnd('/')} ", line, StringComparison.Ordinal);
+        Assert.StartsWith($"{vendor} base_url={_emulator.BaseAddress.ToString().TrimEnd('/')} ", line, StringComparison.Ordinal);
         var (status, _, _) = await SendAsync(VendorDrivers.For(vendor), VendorDrivers.For(vendor).ReadPath);
         Assert.Equal(HttpStatusCode.OK, status);
     }

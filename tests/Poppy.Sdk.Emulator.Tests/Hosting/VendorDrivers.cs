@@ -35,7 +35,7 @@ public abstract class VendorDriver
     /// <summary>A GET of <paramref name="path"/>, with the vendor's credentials unless <paramref name="authenticated"/> is false.</summary>
     public HttpRequestMessage Get(CdnEmulator emulator, string path, DateTimeOffset now, bool authenticated = true)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.BaseUrl, path.TrimStart('/')));
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(emulator.BaseAddress, path.TrimStart('/')));
         if (authenticated)
         {
             Authenticate(request, emulator, now);
@@ -76,7 +76,7 @@ public sealed class FastlyDriver : VendorDriver
     }
 
     protected override void Authenticate(HttpRequestMessage request, CdnEmulator emulator, DateTimeOffset now) =>
-        request.Headers.Add("Fastly-Key", emulator.Fastly.ApiKey);
+        request.Headers.Add("Fastly-Key", emulator.Fastly.ApiToken);
 }
 
 /// <summary>CloudFront: Signature V4; errors are XML <c>ErrorResponse</c> repeating <c>x-amzn-RequestId</c>.</summary>

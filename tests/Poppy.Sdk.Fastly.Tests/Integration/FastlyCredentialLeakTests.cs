@@ -26,21 +26,21 @@ public sealed class FastlyCredentialLeakTests : IAsyncLifetime
     [Fact]
     public async Task CreateServiceAsync_WrongApiTokenOnTheEmulator_NoTokenInAnyOutput()
     {
-        var options = new FastlyCdnProviderOptions { ApiToken = WrongToken, BaseAddress = _emulator.BaseUrl };
+        var options = new FastlyCdnProviderOptions { ApiToken = WrongToken, BaseAddress = _emulator.BaseAddress };
         var provider = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(options), options, _time, new FakeLogger<FastlyCdnProvider>(_logs));
 
         var error = await Assert.ThrowsAsync<CdnRequestFailedException>(() => provider.CreateServiceAsync("svc-1", TestSpecs.Normalize(TestSpecs.Minimal())));
 
         Assert.Equal(CdnErrorCode.Unauthorized, error.ErrorCode);
         Assert.Contains("Provided credentials are missing or invalid", error.Message, StringComparison.Ordinal);
-        AssertClean([WrongToken, _emulator.Fastly.ApiKey], error.Message, error.ToString(), ProviderError.FromException(error).Message);
-        AssertClean([WrongToken, _emulator.Fastly.ApiKey], LogTexts(_logs));
+        AssertClean([WrongToken, _emulator.Fastly.ApiToken], error.Message, error.ToString(), ProviderError.FromException(error).Message);
+        AssertClean([WrongToken, _emulator.Fastly.ApiToken], LogTexts(_logs));
     }
 
     [Theory]
     [InlineData("""{"msg":"Token {0} is not valid","detail":"key {0} has expired"}""")]
     [InlineData("""{"errors":[{"title":"Unauthorized","detail":"Fastly-Key: {0}","code":"bad_key"}]}""")]
-    [InlineData("""{"msg":"Unauthorized","detail":"https://api.fastly.com/service?api_key={1}"}""")]
+    [InlineData("""{"msg":"Unauthorized","detail":"https://api.fastly.com/service?api_token={1}"}""")]
     public async Task CreateServiceAsync_VendorTextQuotesTheToken_NoTokenInAnyOutput(string template)
     {
         var mock = new FastlyMock();

@@ -26,7 +26,7 @@ public sealed class FastlyEmulatorConformanceTests : CdnProviderConformanceTests
     {
         var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 100_000 } });
         _disposables.Add(emulator);
-        var options = new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiKey, BaseAddress = emulator.BaseUrl };
+        var options = new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiToken, BaseAddress = emulator.BaseAddress };
         var provider = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(options), options);
         _emulators[provider] = emulator;
         return provider;

@@ -16,7 +16,7 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { Fastly = { HourlyRateLimit = 10_000 } });
-        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiKey, BaseAddress = _emulator.BaseUrl };
+        var options = new FastlyCdnProviderOptions { ApiToken = _emulator.Fastly.ApiToken, BaseAddress = _emulator.BaseAddress };
         _http = FastlyCdnProvider.CreateHttpClient(options);
         _fastly = new FastlyCdnProvider(_http, options);
     }
@@ -76,8 +76,8 @@ public sealed class FastlyEmulatorIntegrationTests : IAsyncLifetime
         Assert.Empty(inSync!.Drift);
 
         // An edit in Fastly's console, through the API with the account's key: clone, change the TTL, activate.
-        using var console = new HttpClient { BaseAddress = _emulator.BaseUrl };
-        console.DefaultRequestHeaders.Add("Fastly-Key", _emulator.Fastly.ApiKey);
+        using var console = new HttpClient { BaseAddress = _emulator.BaseAddress };
+        console.DefaultRequestHeaders.Add("Fastly-Key", _emulator.Fastly.ApiToken);
         (await console.PutAsync($"service/{vendorId}/version/1/clone", null)).EnsureSuccessStatusCode();
         (await console.PutAsync($"service/{vendorId}/version/2/cache_settings/poppy-cache-1", new FormUrlEncodedContent([KeyValuePair.Create("ttl", "60")]))).EnsureSuccessStatusCode();
         (await console.PutAsync($"service/{vendorId}/version/2/activate", null)).EnsureSuccessStatusCode();

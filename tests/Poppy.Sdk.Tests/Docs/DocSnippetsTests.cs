@@ -68,7 +68,7 @@ public sealed partial class DocSnippetsTests
     {
         await using var emulator = await CdnEmulator.StartAsync();
         var json = DocumentedJson("docs/getting-started.md", "\"BaseAddress\"")
-            .Replace("http://127.0.0.1:5080/", emulator.BaseUrl.ToString(), StringComparison.Ordinal);
+            .Replace("http://127.0.0.1:5080/", emulator.BaseAddress.ToString(), StringComparison.Ordinal);
         var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var services = new ServiceCollection();
         services.AddPoppy(configuration)

@@ -33,14 +33,14 @@ public sealed class CredentialLeakTests
             TimeProvider = time,
             CloudFront = { AccessKeyId = AccessKeyId, SessionToken = SessionToken },
         });
-        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = WrongToken, BaseAddress = emulator.BaseUrl };
+        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = WrongToken, BaseAddress = emulator.BaseAddress };
         var fastly = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(fastlyOptions), fastlyOptions, time, loggerFactory.CreateLogger<FastlyCdnProvider>());
         var cloudFrontOptions = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = AccessKeyId,
             SecretAccessKey = WrongSecret,
             SessionToken = SessionToken,
-            BaseAddress = emulator.BaseUrl,
+            BaseAddress = emulator.BaseAddress,
             AcmCertificateArn = VendorFixture.AcmArn,
         };
         var cloudFront = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(cloudFrontOptions, time), cloudFrontOptions, time, loggerFactory.CreateLogger<CloudFrontCdnProvider>());
@@ -71,7 +71,7 @@ public sealed class CredentialLeakTests
         Assert.Contains(texts, t => t.Contains("SignatureDoesNotMatch", StringComparison.Ordinal));
         foreach (var text in texts)
         {
-            foreach (var secret in new[] { SessionToken, WrongSecret, WrongToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiKey })
+            foreach (var secret in new[] { SessionToken, WrongSecret, WrongToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiToken })
             {
                 for (var i = 0; i + 12 <= secret.Length; i += 4)
                 {

@@ -46,13 +46,13 @@ internal sealed class VendorFixture : IAsyncDisposable
             DeployDelay = TimeSpan.FromMinutes(1),
             CloudFront = { InvalidationDelay = invalidationDelay ?? TimeSpan.FromSeconds(30) },
         });
-        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiKey, BaseAddress = emulator.BaseUrl };
+        var fastlyOptions = new FastlyCdnProviderOptions { ApiToken = emulator.Fastly.ApiToken, BaseAddress = emulator.BaseAddress };
         var fastly = new FastlyCdnProvider(FastlyCdnProvider.CreateHttpClient(fastlyOptions), fastlyOptions, time);
         var cloudFrontOptions = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = emulator.CloudFront.AccessKeyId,
             SecretAccessKey = emulator.CloudFront.SecretAccessKey,
-            BaseAddress = emulator.BaseUrl,
+            BaseAddress = emulator.BaseAddress,
             AcmCertificateArn = acmCertificateArn,
             PollingInterval = TimeSpan.FromSeconds(20),
         };
