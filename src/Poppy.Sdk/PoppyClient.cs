@@ -29,6 +29,7 @@ public partial class PoppyClient : IDisposable
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly ServiceCoordinator _coordinator = null!;
+    private readonly LocalRateBudgetStore? _ownedBudgets;
 
     /// <summary>Creates the client without dependency injection.</summary>
     /// <param name="providers">The providers (names must be unique).</param>
@@ -36,22 +37,29 @@ public partial class PoppyClient : IDisposable
     /// <param name="catalog">The service catalog; in memory when null.</param>
     /// <param name="timeProvider">The clock; the system clock when null.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="rateBudgets">
+    /// Where the vendor accounts' pacing budgets are kept; in this client when null (a <see cref="LocalRateBudgetStore"/>
+    /// it owns). Share one store (for example <c>Poppy.Sdk.Redis</c>'s) between instances to pace them together.
+    /// </param>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
     public PoppyClient(
         IEnumerable<ICdnProvider> providers,
         PoppyClientOptions options,
         IServiceCatalog? catalog = null,
         TimeProvider? timeProvider = null,
-        ILoggerFactory? loggerFactory = null)
+        ILoggerFactory? loggerFactory = null,
+        IRateBudgetStore? rateBudgets = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)loggerFactory?.CreateLogger("Poppy.Sdk.PoppyClient") ?? NullLogger.Instance;
+        _ownedBudgets = rateBudgets is null ? new LocalRateBudgetStore(_timeProvider) : null;
+        var budgets = rateBudgets ?? _ownedBudgets!;
         foreach (var provider in providers)
         {
-            if (!_providers.TryAdd(provider.Name, new ResilientCdnProvider(provider, options, _timeProvider, _logger)))
+            if (!_providers.TryAdd(provider.Name, new ResilientCdnProvider(provider, options, _timeProvider, _logger, budgets)))
             {
                 throw new ArgumentException($"Two providers are named '{provider.Name}'; provider names must be unique.", nameof(providers));
             }
@@ -326,6 +334,8 @@ public partial class PoppyClient : IDisposable
             {
                 layer.Dispose();
             }
+
+            _ownedBudgets?.Dispose();
         }
     }
 

@@ -65,7 +65,8 @@ public static class PoppyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PoppyClientOptions>>().Value,
             sp.GetRequiredService<IServiceCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IRateBudgetStore>()));
         return new PoppyBuilder(services);
     }
 

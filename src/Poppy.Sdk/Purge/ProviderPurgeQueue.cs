@@ -114,17 +114,26 @@ internal sealed class ProviderPurgeQueue
                 return Task.CompletedTask;
             }
 
-            if (!_layer.TryTakePurgeToken(out var wait))
-            {
-                DeferFrom(0, now + wait);
-                return Task.CompletedTask;
-            }
-
-            return SubmitAsync(slot, time, cancellationToken);
+            var token = _layer.TryTakePurgeTokenAsync(cancellationToken);
+            return token.IsCompletedSuccessfully ? SubmitIfGranted(token.Result, slot, now, time, cancellationToken) : SubmitWhenGrantedAsync(token, slot, now, time, cancellationToken);
         }
 
         return StepCoreAsync(time, waitForVendor, cancellationToken);
     }
+
+    private Task SubmitIfGranted(RateBudgetDecision token, Slot slot, DateTimeOffset now, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!token.Acquired)
+        {
+            DeferFrom(0, now + token.RetryAfter);
+            return Task.CompletedTask;
+        }
+
+        return SubmitAsync(slot, time, cancellationToken);
+    }
+
+    private async Task SubmitWhenGrantedAsync(ValueTask<RateBudgetDecision> token, Slot slot, DateTimeOffset now, TimeProvider time, CancellationToken cancellationToken) =>
+        await SubmitIfGranted(await token.ConfigureAwait(false), slot, now, time, cancellationToken).ConfigureAwait(false);
 
     private async Task StepCoreAsync(TimeProvider time, bool waitForVendor, CancellationToken cancellationToken)
     {
@@ -142,10 +151,11 @@ internal sealed class ProviderPurgeQueue
                     continue;
                 }
 
-                if (!_layer.TryTakePurgeToken(out var wait))
+                var token = await _layer.TryTakePurgeTokenAsync(cancellationToken).ConfigureAwait(false);
+                if (!token.Acquired)
                 {
                     // The vendor account's budget is spent: this and every later batch wait for the next token.
-                    DeferFrom(index, now + wait);
+                    DeferFrom(index, now + token.RetryAfter);
                     index = _slots.Length;
                     break;
                 }

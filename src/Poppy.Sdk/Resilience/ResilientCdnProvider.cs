@@ -28,10 +28,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly TimeProviderTokenBucket? _purgeLimiter;
+    private readonly IRateBudgetStore _budgets;
+    private readonly RateBudget? _purgeBudget;
     private readonly TimeSpan _callTimeout;
 
-    public ResilientCdnProvider(ICdnProvider provider, PoppyClientOptions options, TimeProvider timeProvider, ILogger logger)
+    public ResilientCdnProvider(ICdnProvider provider, PoppyClientOptions options, TimeProvider timeProvider, ILogger logger, IRateBudgetStore budgets)
         : base(provider)
     {
         ProviderName = provider.Name;
@@ -59,9 +60,10 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
             })
             .Build();
 
+        _budgets = budgets;
         if (provider.Capabilities.PurgeRateLimit is { } rate)
         {
-            _purgeLimiter = new TimeProviderTokenBucket(Math.Max(1, rate.Burst), Math.Max(1, rate.RequestsPerPeriod), rate.Period, timeProvider);
+            _purgeBudget = RateBudget.ForPurge(provider.Name, rate);
         }
     }
 
@@ -153,26 +155,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     public CdnOperation<T> Wrap<T>(CdnOperation<T> operation) =>
         operation is ResilientOperation<T> || operation.HasCompleted ? operation : new ResilientOperation<T>(operation, this, _timeProvider);
 
-    /// <summary>Takes a purge token of this vendor account without waiting.</summary>
-    /// <param name="retryAfter">When none is left: how long until the next one.</param>
-    /// <returns>Whether a token was taken (always, for unpaced vendors).</returns>
-    public bool TryTakePurgeToken(out TimeSpan retryAfter)
-    {
-        retryAfter = TimeSpan.Zero;
-        if (_purgeLimiter is null)
-        {
-            return true;
-        }
-
-        using var lease = _purgeLimiter.AttemptAcquire(1);
-        if (lease.IsAcquired)
-        {
-            return true;
-        }
-
-        retryAfter = _purgeLimiter.Period;
-        return false;
-    }
+    /// <summary>Takes a purge token of this vendor account's budget (shared by every client using the same store) without waiting.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether a token was taken (always, for unpaced vendors), and otherwise when to try again.</returns>
+    public ValueTask<RateBudgetDecision> TryTakePurgeTokenAsync(CancellationToken cancellationToken) =>
+        _purgeBudget is null ? ValueTask.FromResult(RateBudgetDecision.Granted) : _budgets.TryAcquireAsync(_purgeBudget, 1, cancellationToken);
 
     /// <summary>Calls the provider through the circuit breaker and timeout, with telemetry; failures leave in the SDK's vocabulary.</summary>
     /// <typeparam name="T">The result type.</typeparam>
@@ -302,7 +289,6 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
 
     public void Dispose()
     {
-        _purgeLimiter?.Dispose();
         Interlocked.Exchange(ref _spareTimeoutSource, null)?.Dispose();
     }
 

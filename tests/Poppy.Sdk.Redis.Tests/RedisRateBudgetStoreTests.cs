@@ -1,0 +1,218 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using Poppy.Sdk.TestSupport;
+
+namespace Poppy.Sdk.Redis.Tests;
+
+public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
+
+    private RedisRateBudgetStore NewStore(RedisServer? server = null, RedisUnavailableBehavior whenUnavailable = RedisUnavailableBehavior.FallBackToLocal, ILogger<RedisRateBudgetStore>? logger = null) =>
+        new(new RedisRateBudgetOptions
+        {
+            Configuration = (server ?? redis.Server).Configuration,
+            KeyPrefix = "test:" + Guid.NewGuid().ToString("N") + ":",
+            UseServerClock = false,
+            WhenUnavailable = whenUnavailable,
+        }, _time, logger);
+
+    private static RedisRateBudgetStore Sharing(RedisRateBudgetStore first, RedisServer server, TimeProvider time, string prefix) =>
+        new(new RedisRateBudgetOptions { Configuration = server.Configuration, KeyPrefix = prefix, UseServerClock = false }, time);
+
+    [Fact]
+    public async Task TryAcquireAsync_TwoInstances_DrawFromOneBucket()
+    {
+        const string prefix = "test:shared-bucket:";
+        await using var first = new RedisRateBudgetStore(new RedisRateBudgetOptions { Configuration = redis.Server.Configuration, KeyPrefix = prefix, UseServerClock = false }, _time);
+        await using var second = Sharing(first, redis.Server, _time, prefix);
+        var budget = new RateBudget("fastly:purge", capacity: 5, tokensPerPeriod: 5, TimeSpan.FromSeconds(1));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await first.TryAcquireAsync(budget)).Acquired);
+        }
+
+        Assert.True((await second.TryAcquireAsync(budget, 2)).Acquired);
+        var refused = await second.TryAcquireAsync(budget);
+        var refusedToo = await first.TryAcquireAsync(budget);
+
+        Assert.False(refused.Acquired);
+        Assert.False(refusedToo.Acquired);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ReplenishesPerWholePeriodUpToCapacity()
+    {
+        await using var store = NewStore();
+        var budget = new RateBudget("cloudfront:purge", capacity: 4, tokensPerPeriod: 2, TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await store.TryAcquireAsync(budget)).Acquired);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        var early = await store.TryAcquireAsync(budget);
+        _time.Advance(TimeSpan.FromSeconds(4));
+        var afterOnePeriod = new[] { await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget) };
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var afterLongIdle = 0;
+        while ((await store.TryAcquireAsync(budget)).Acquired)
+        {
+            afterLongIdle++;
+        }
+
+        Assert.False(early.Acquired);
+        Assert.Equal(TimeSpan.FromSeconds(4), early.RetryAfter);
+        Assert.Equal([true, true, false], afterOnePeriod.Select(d => d.Acquired));
+        Assert.Equal(4, afterLongIdle);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_FourInstancesGreedyInLockstep_NeverExceedTheRateAndUseAtLeast90Percent()
+    {
+        const string prefix = "test:four-instances:";
+        var budget = new RateBudget("akamai:purge", capacity: 10, tokensPerPeriod: 10, TimeSpan.FromSeconds(1));
+        var stores = new List<RedisRateBudgetStore>();
+        for (var i = 0; i < 4; i++)
+        {
+            stores.Add(new RedisRateBudgetStore(new RedisRateBudgetOptions { Configuration = redis.Server.Configuration, KeyPrefix = prefix, UseServerClock = false }, _time));
+        }
+
+        var start = _time.GetUtcNow();
+        var grants = new List<TimeSpan>();
+        const int Seconds = 20;
+        try
+        {
+            // Every 50 ms each instance takes all it can, concurrently.
+            for (var tick = 0; tick < Seconds * 20; tick++)
+            {
+                var taken = await Task.WhenAll(stores.Select(async store =>
+                {
+                    var n = 0;
+                    while (n < 50 && (await store.TryAcquireAsync(budget)).Acquired)
+                    {
+                        n++;
+                    }
+
+                    return n;
+                }));
+                grants.AddRange(Enumerable.Repeat(_time.GetUtcNow() - start, taken.Sum()));
+                _time.Advance(TimeSpan.FromMilliseconds(50));
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+
+        // A bucket of capacity C and rate R per period allows at most C + R·k grants in any k periods.
+        for (var from = 0; from < Seconds; from++)
+        {
+            for (var length = 1; from + length <= Seconds; length++)
+            {
+                var inWindow = grants.Count(g => g >= TimeSpan.FromSeconds(from) && g < TimeSpan.FromSeconds(from + length));
+                Assert.True(inWindow <= budget.Capacity + (budget.TokensPerPeriod * (length - 1)) + budget.TokensPerPeriod, $"{inWindow} grants in [{from} s, {from + length} s)");
+            }
+        }
+
+        var allowed = budget.Capacity + (budget.TokensPerPeriod * (Seconds - 1));
+        Assert.InRange(grants.Count, (int)Math.Ceiling(allowed * 0.9), allowed);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_RedisStopped_FallsBackToLocalBuckets_LogsOnceAndCounts_ThenSharesAgain()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var logs = new FakeLogger<RedisRateBudgetStore>();
+        using var fallbacks = new MetricCollector<long>(null, "Poppy.Sdk", "poppy.rate_budget.fallbacks");
+        await using var store = NewStore(server, logger: logs);
+        var budget = new RateBudget("fastly:purge", capacity: 3, tokensPerPeriod: 3, TimeSpan.FromSeconds(1));
+        Assert.True((await store.TryAcquireAsync(budget)).Acquired);
+
+        await server.StopAsync();
+        var during = new[] { await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget) };
+
+        // The local bucket is full at first: three granted, the fourth refused — pacing goes on, per instance.
+        Assert.Equal([true, true, true, false], during.Select(d => d.Acquired));
+        Assert.True(store.IsUsingFallback);
+        var warning = Assert.Single(logs.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains("pacing with local buckets", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(4, fallbacks.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(fallbacks.GetMeasurementSnapshot(), m => Assert.Equal("local", m.Tags["poppy.fallback"]));
+
+        await server.RestartAsync();
+        await WaitUntilSharedAgainAsync(store, budget);
+
+        Assert.False(store.IsUsingFallback);
+        Assert.Contains(logs.Collector.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains("shared again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_RedisStopped_FailClosed_RefusesWithTheConfiguredWait()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var store = NewStore(server, RedisUnavailableBehavior.FailClosed);
+        var budget = new RateBudget("fastly:purge", capacity: 3, tokensPerPeriod: 3, TimeSpan.FromSeconds(1));
+        Assert.True((await store.TryAcquireAsync(budget)).Acquired);
+
+        await server.StopAsync();
+        var refused = await store.TryAcquireAsync(budget);
+
+        Assert.False(refused.Acquired);
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.True(store.IsUsingFallback);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ServerClock_GrantsAndRefusesOnRedisTime()
+    {
+        await using var store = new RedisRateBudgetStore(new RedisRateBudgetOptions { Configuration = redis.Server.Configuration, KeyPrefix = "test:server-clock:" + Guid.NewGuid().ToString("N") + ":" });
+        var budget = new RateBudget("cloudflare:purge", capacity: 2, tokensPerPeriod: 1, TimeSpan.FromHours(1));
+
+        var decisions = new[] { await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget) };
+
+        Assert.Equal([true, true, false], decisions.Select(d => d.Acquired));
+        Assert.InRange(decisions[2].RetryAfter, TimeSpan.FromMinutes(59), TimeSpan.FromHours(1));
+    }
+
+    [Fact]
+    public void Constructor_WithoutConfiguration_SaysWhatIsMissing()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new RedisRateBudgetStore(new RedisRateBudgetOptions()));
+
+        Assert.Contains("Configuration is required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_MoreTokensThanTheCapacity_Throws()
+    {
+        await using var store = NewStore();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TryAcquireAsync(new RateBudget("x:purge", 2, 1, TimeSpan.FromSeconds(1)), 3));
+    }
+
+    /// <summary>The client reconnects in the background; wait (bounded) for the first call that reaches the restarted server.</summary>
+    private static async Task WaitUntilSharedAgainAsync(RedisRateBudgetStore store, RateBudget budget)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            await store.TryAcquireAsync(budget);
+            if (!store.IsUsingFallback)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("The store did not reach the restarted Redis within 30 s.");
+    }
+}
