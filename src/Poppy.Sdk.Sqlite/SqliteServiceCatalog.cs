@@ -322,52 +322,49 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
 
     private async Task InitializeAsync()
     {
-        var cancellationToken = CancellationToken.None;
+        using var connection = await OpenRawAsync(CancellationToken.None).ConfigureAwait(false);
+        using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
         {
-            using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-            using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
-            {
-                // Persistent in the file; an in-memory database answers "memory", which is fine.
-                wal.ExecuteScalar();
-            }
-
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using (var schema = Command(connection, SqliteMigrations.SchemaTable))
-            {
-                schema.Transaction = transaction;
-                schema.ExecuteNonQuery();
-            }
-
-            var current = ReadSchemaVersion(connection, transaction);
-            if (current > SqliteMigrations.Latest)
-            {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The SQLite catalog's schema is version {current}, newer than this version of Poppy.Sdk.Sqlite knows ({SqliteMigrations.Latest}); upgrade the package. Nothing was changed."));
-            }
-
-            foreach (var (version, description, sql) in SqliteMigrations.Steps)
-            {
-                if (version <= current)
-                {
-                    continue;
-                }
-
-                using var step = Command(connection, sql);
-                step.Transaction = transaction;
-                step.ExecuteNonQuery();
-                using var record = Command(
-                    connection,
-                    "INSERT INTO poppy_schema_version (version, description, applied_at) VALUES ($version, $description, $now);",
-                    ("$version", version),
-                    ("$description", description),
-                    ("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
-                record.Transaction = transaction;
-                record.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-            _initialized = true;
+            // Persistent in the file; an in-memory database answers "memory", which is fine.
+            wal.ExecuteScalar();
         }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using (var schema = Command(connection, SqliteMigrations.SchemaTable))
+        {
+            schema.Transaction = transaction;
+            schema.ExecuteNonQuery();
+        }
+
+        var current = ReadSchemaVersion(connection, transaction);
+        if (current > SqliteMigrations.Latest)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The SQLite catalog's schema is version {current}, newer than this version of Poppy.Sdk.Sqlite knows ({SqliteMigrations.Latest}); upgrade the package. Nothing was changed."));
+        }
+
+        foreach (var (version, description, sql) in SqliteMigrations.Steps)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            using var step = Command(connection, sql);
+            step.Transaction = transaction;
+            step.ExecuteNonQuery();
+            using var record = Command(
+                connection,
+                "INSERT INTO poppy_schema_version (version, description, applied_at) VALUES ($version, $description, $now);",
+                ("$version", version),
+                ("$description", description),
+                ("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+            record.Transaction = transaction;
+            record.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        _initialized = true;
     }
 }
