@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Poppy.Sdk.PostgreSql;
+
+namespace Poppy.Sdk.Docs.Snippets;
+
+/// <summary>docs/state.md.</summary>
+internal static class State
+{
+    public static void Sqlite(IServiceCollection services, IConfiguration configuration)
+    {
+        #region state-sqlite
+        services.AddPoppy(configuration)
+                .UseSqliteCatalog("Data Source=poppy.db", o => o.BusyTimeout = TimeSpan.FromSeconds(30))
+                .AddFastly(configuration.GetSection("Fastly"));
+        #endregion
+    }
+
+    public static void PostgreSql(IServiceCollection services, IConfiguration configuration, NpgsqlDataSource dataSource)
+    {
+        #region state-postgresql
+        services.AddPoppy(configuration)
+                .UsePostgreSqlCatalog(configuration.GetConnectionString("Poppy")!)   // or .UsePostgreSqlCatalog(dataSource)
+                .AddFastly(configuration.GetSection("Fastly"));
+        #endregion
+        _ = dataSource;
+    }
+
+    public static void Script(IServiceCollection services, NpgsqlDataSource dataSource)
+    {
+        #region state-postgresql-script
+        File.WriteAllText("poppy-catalog.sql", PostgreSqlServiceCatalog.GetMigrationScript(fromVersion: 0));
+
+        services.AddPoppy(o => o.AddFlavor("global", FlavorMode.Mirror, "fastly"))
+                .UsePostgreSqlCatalog(dataSource, o => o.ApplyMigrations = false);   // the application never changes the schema
+        #endregion
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Poppy.Sdk;
+using Poppy.Sdk.Sqlite;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Keeps Poppy's catalog in a SQLite file: <c>services.AddPoppy(...).UseSqliteCatalog("Data Source=poppy.db")</c>.</summary>
+public static class PoppySqliteBuilderExtensions
+{
+    /// <summary>Replaces the in-memory catalog with a <see cref="SqliteServiceCatalog"/> in the file the connection string names.</summary>
+    /// <param name="builder">The Poppy builder.</param>
+    /// <param name="connectionString">For example <c>Data Source=poppy.db</c>.</param>
+    /// <param name="configure">Adjusts the other options (busy timeout, list page size).</param>
+    /// <returns>The builder.</returns>
+    public static IPoppyBuilder UseSqliteCatalog(this IPoppyBuilder builder, string connectionString, Action<SqliteServiceCatalogOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new SqliteServiceCatalogOptions { ConnectionString = connectionString };
+        configure?.Invoke(options);
+        options.Validate();
+        builder.Services.RemoveAll<IServiceCatalog>();
+        builder.Services.AddSingleton<IServiceCatalog>(sp => new SqliteServiceCatalog(options, sp.GetService<TimeProvider>()));
+        return builder;
+    }
+}
