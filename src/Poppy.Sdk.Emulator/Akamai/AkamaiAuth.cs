@@ -15,8 +15,37 @@ internal sealed class AkamaiAuth(AkamaiState state)
 {
     public async ValueTask<VendorErrorException?> CheckAsync(HttpContext context)
     {
-        var options = state.Options;
-        var header = EdgeGrid.Parse(context.Request.Headers.Authorization.ToString());
+        var request = context.Request;
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } target ? target : request.Path + request.QueryString;
+        string scheme = request.Scheme, host = request.Host.Value ?? "", pathAndQuery = raw;
+
+        // An absolute-form target (through a proxy) carries the scheme and host the client signed.
+        if (Uri.TryCreate(raw, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            scheme = absolute.Scheme;
+            var start = raw.IndexOf("//", StringComparison.Ordinal) + 2;
+            var slash = raw.IndexOf('/', start);
+            host = slash < 0 ? raw[start..] : raw[start..slash];
+            pathAndQuery = slash < 0 ? "/" : raw[slash..];
+        }
+
+        var body = await ReadBodyAsync(context).ConfigureAwait(false);
+        return Verify(
+            state.Options,
+            state.Time.GetUtcNow(),
+            request.Headers.Authorization.ToString(),
+            new EdgeGridRequest(request.Method, scheme, host, pathAndQuery, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null, body));
+    }
+
+    /// <summary>Verifies an authorization header for a request as received.</summary>
+    /// <param name="options">The credentials, signed headers and <c>max_body</c>.</param>
+    /// <param name="now">The emulator's clock.</param>
+    /// <param name="authorization">The <c>Authorization</c> header, or empty.</param>
+    /// <param name="request">The request as received.</param>
+    /// <returns>Null when it is valid; otherwise the gateway's error.</returns>
+    public static AkamaiError? Verify(AkamaiEmulatorOptions options, DateTimeOffset now, string? authorization, EdgeGridRequest request)
+    {
+        var header = EdgeGrid.Parse(authorization);
         if (header is null)
         {
             return AkamaiError.Unauthorized("Invalid authorization header");
@@ -32,42 +61,21 @@ internal sealed class AkamaiAuth(AkamaiState state)
             return AkamaiError.Unauthorized("Invalid authorization access token");
         }
 
-        if (EdgeGrid.ParseTimestamp(header.Timestamp) is not { } at || (at - state.Time.GetUtcNow()).Duration() > options.AllowedClockSkew)
+        if (EdgeGrid.ParseTimestamp(header.Timestamp) is not { } at || (at - now).Duration() > options.AllowedClockSkew)
         {
             return AkamaiError.InvalidTimestamp();
         }
 
-        var body = await ReadBodyAsync(context).ConfigureAwait(false);
-        var expected = Expected(context, header, body, options);
-        return EdgeGrid.SameSignature(expected, header.Signature) ? null : AkamaiError.Unauthorized("The signature does not match");
-    }
-
-    /// <summary>The signature the request should carry.</summary>
-    private static string Expected(HttpContext context, EdgeGridHeader header, byte[] body, AkamaiEmulatorOptions options)
-    {
-        var request = context.Request;
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } target ? target : request.Path + request.QueryString;
-        string scheme = request.Scheme, host = request.Host.Value ?? "", pathAndQuery = raw;
-
-        // An absolute-form target (through a proxy) carries the scheme and host the client signed.
-        if (Uri.TryCreate(raw, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
-        {
-            scheme = absolute.Scheme;
-            var start = raw.IndexOf("//", StringComparison.Ordinal) + 2;
-            var slash = raw.IndexOf('/', start);
-            host = slash < 0 ? raw[start..] : raw[start..slash];
-            pathAndQuery = slash < 0 ? "/" : raw[slash..];
-        }
-
         var data = EdgeGrid.DataToSign(
             request.Method,
-            scheme,
-            host,
-            pathAndQuery,
-            EdgeGrid.CanonicalHeaders(options.HeadersToSign, name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null),
-            EdgeGrid.ContentHash(request.Method, body, options.MaxBody),
+            request.Scheme,
+            request.Host,
+            request.PathAndQuery,
+            EdgeGrid.CanonicalHeaders(options.HeadersToSign, request.Header),
+            EdgeGrid.ContentHash(request.Method, request.Body, options.MaxBody),
             header.SignedPrefix);
-        return EdgeGrid.Signature(data, EdgeGrid.SigningKey(options.ClientSecret, header.Timestamp));
+        var expected = EdgeGrid.Signature(data, EdgeGrid.SigningKey(options.ClientSecret, header.Timestamp));
+        return EdgeGrid.SameSignature(expected, header.Signature) ? null : AkamaiError.Unauthorized("The signature does not match");
     }
 
     /// <summary>A POST body, buffered so the operation reads it again; empty for other methods.</summary>
@@ -85,3 +93,12 @@ internal sealed class AkamaiAuth(AkamaiState state)
         return copy.ToArray();
     }
 }
+
+/// <summary>A request as the gateway received it, for signature verification.</summary>
+/// <param name="Method">The method.</param>
+/// <param name="Scheme">The scheme it arrived on (or named in an absolute-form target).</param>
+/// <param name="Host">The host (and port) it was sent to.</param>
+/// <param name="PathAndQuery">The path and query exactly as sent.</param>
+/// <param name="Header">A header's value by name, or null when absent.</param>
+/// <param name="Body">The body (POST only matters).</param>
+internal sealed record EdgeGridRequest(string Method, string Scheme, string Host, string PathAndQuery, Func<string, string?> Header, byte[] Body);
