@@ -6,7 +6,7 @@
 // so an absolute path on the emulator's http:// base URL is requested -- and signed -- as given (scheme http).
 import EdgeGrid from 'akamai-edgegrid';
 
-const [baseUrl, host, clientToken, clientSecret, accessToken] = process.argv.slice(2).map((a) => a?.replace(/^[a-z_]+=/, ''));
+const [baseUrl, host, clientToken, clientSecret, accessToken] = process.argv.slice(2);
 if (!baseUrl || !host || !clientToken || !clientSecret || !accessToken) {
   console.error('usage: node check.mjs <base_url> <host> <client_token> <client_secret> <access_token>');
   process.exit(2);
