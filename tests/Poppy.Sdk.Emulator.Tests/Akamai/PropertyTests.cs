@@ -174,7 +174,7 @@ public sealed class PropertyTests : AkamaiTestBase
         var hostnames = await CallAsync(HttpMethod.Get, $"/papi/v1/properties/{propertyId}/versions/2/hostnames{Cg}");
 
         Assert.EndsWith($"/versions/2?contractId=ctr_C-0N7RAC7&groupId=grp_15225", created["versionLink"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(2, latest["version"]!["propertyVersion"]!.GetValue<int>());
+        Assert.Equal(2, latest["versions"]!["items"]!.AsArray().Single()!["propertyVersion"]!.GetValue<int>());
         Assert.Equal([2, 1], list["versions"]!["items"]!.AsArray().Select(v => v!["propertyVersion"]!.GetValue<int>()));
         Assert.Equal("www.example.com", hostnames["hostnames"]!["items"]![0]!["cnameFrom"]!.GetValue<string>());
     }

@@ -11,7 +11,8 @@ using static Poppy.Sdk.Emulator.Akamai.AkamaiJson;
 namespace Poppy.Sdk.Emulator.Akamai.Resources;
 
 /// <summary>
-/// Property versions (<c>/papi/v1/properties/{id}/versions</c>): list, latest (optionally <c>activatedOn</c>),
+/// Property versions (<c>/papi/v1/properties/{id}/versions</c>): list, latest (optionally <c>activatedOn</c>;
+/// answered 200 with the version, as Akamai's Go client and scripts read it, where the spec documents a 302 to it),
 /// get, create from a version (<c>createFromVersion</c>, <c>createFromVersionEtag</c>: 412 when stale); each
 /// version's rule tree and hostnames, read and replaced with etags (<c>ETag</c>, <c>If-Match</c>: 412 when stale,
 /// accepted when absent). A version once submitted for activation is no longer editable (403). Rule trees may be
@@ -96,7 +97,6 @@ internal sealed partial class VersionEndpoints(AkamaiState state)
     private Task VersionAsync(Papi p, AkamaiProperty property, AkamaiVersion version)
     {
         var json = VersionsEnvelope(p, property, [version]);
-        json["version"] = p.VersionJson(property, version, state.Time.GetUtcNow());
         p.Context.Response.Headers.ETag = Papi.Quoted(version.Etag);
         return OkAsync(p.Context, json);
     }
