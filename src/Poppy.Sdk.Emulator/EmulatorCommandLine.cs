@@ -11,8 +11,8 @@ public static class EmulatorCommandLine
 
           --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
           --deploy-delay SECONDS   How long asynchronous deployments take (default 10), such as
-                                   CloudFront's InProgress -> Deployed.
-          --fastly-api-token KEY         The Fastly API token to accept (default emulator-fastly-key).
+                                   CloudFront's InProgress -> Deployed, Akamai's PENDING -> ACTIVE.
+          --fastly-api-token KEY   The Fastly API token to accept (default emulator-fastly-key).
           --cloudfront-access-key-id ID
                                    The AWS access key id CloudFront requests are signed with
                                    (default AKIDPOPPYEMULATOR).
@@ -21,12 +21,20 @@ public static class EmulatorCommandLine
                                    (default emulator-cloudfront-secret-access-key).
           --cloudfront-invalidation-delay SECONDS
                                    How long CloudFront invalidations take (default 30).
+          --akamai-client-token TOKEN
+                                   The EdgeGrid client token (default akab-emulator-client-token).
+          --akamai-client-secret SECRET
+                                   The EdgeGrid client secret signatures are verified with
+                                   (default emulator-akamai-client-secret=).
+          --akamai-access-token TOKEN
+                                   The EdgeGrid access token (default akab-emulator-access-token).
           --seed N                 Seed of the fault dice (default 1).
           -h, --help               Show this help.
 
         On start it prints one line per vendor: the vendor, then name=value pairs, e.g.
           fastly base_url=http://127.0.0.1:5080 api_token=emulator-fastly-key
           cloudfront base_url=http://127.0.0.1:5080 access_key_id=AKIDPOPPYEMULATOR secret_access_key=emulator-cloudfront-secret-access-key
+          akamai base_url=http://127.0.0.1:5080 host=127.0.0.1:5080 client_token=akab-emulator-client-token client_secret=emulator-akamai-client-secret= access_token=akab-emulator-access-token
         """;
 
     /// <summary>Parses arguments into options.</summary>
@@ -73,6 +81,15 @@ public static class EmulatorCommandLine
                     break;
                 case "--cloudfront-invalidation-delay" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var invalidationSeconds) && invalidationSeconds >= 0:
                     options.CloudFront.InvalidationDelay = TimeSpan.FromSeconds(invalidationSeconds);
+                    break;
+                case "--akamai-client-token" when IsToken(value):
+                    options.Akamai.ClientToken = value;
+                    break;
+                case "--akamai-client-secret" when IsToken(value):
+                    options.Akamai.ClientSecret = value;
+                    break;
+                case "--akamai-access-token" when IsToken(value):
+                    options.Akamai.AccessToken = value;
                     break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options.Seed = seed;

@@ -39,7 +39,8 @@ public sealed class CdnEmulatorTests
 
         Assert.Same(emulator.Fastly, emulator.GetVendor<FastlyEmulator>());
         Assert.Same(emulator.CloudFront, emulator.GetVendor<CloudFrontEmulator>());
-        Assert.Equal(["fastly", "cloudfront"], emulator.Vendors.Select(v => v.Key));
+        Assert.Same(emulator.Akamai, emulator.GetVendor<Poppy.Sdk.Emulator.Akamai.AkamaiEmulator>());
+        Assert.Equal(["fastly", "cloudfront", "akamai"], emulator.Vendors.Select(v => v.Key));
         Assert.Throws<InvalidOperationException>(() => emulator.GetVendor<UnlistedVendor>());
     }
 

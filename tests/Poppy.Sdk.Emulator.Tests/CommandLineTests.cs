@@ -24,6 +24,23 @@ public sealed class CommandLineTests
         Assert.Equal("AKIDPOPPYEMULATOR", options.CloudFront.AccessKeyId);
         Assert.Equal("emulator-cloudfront-secret-access-key", options.CloudFront.SecretAccessKey);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CloudFront.InvalidationDelay);
+        Assert.Equal("akab-emulator-client-token", options.Akamai.ClientToken);
+        Assert.Equal("emulator-akamai-client-secret=", options.Akamai.ClientSecret);
+        Assert.Equal("akab-emulator-access-token", options.Akamai.AccessToken);
+    }
+
+    [Fact]
+    public void TryParse_AkamaiOptions_AreApplied()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(
+            ["--akamai-client-token", "akab-ct", "--akamai-client-secret", "c2VjcmV0+/=", "--akamai-access-token", "akab-at"],
+            out var options,
+            out var error));
+
+        Assert.Null(error);
+        Assert.Equal("akab-ct", options.Akamai.ClientToken);
+        Assert.Equal("c2VjcmV0+/=", options.Akamai.ClientSecret);
+        Assert.Equal("akab-at", options.Akamai.AccessToken);
     }
 
     [Fact]
@@ -48,6 +65,8 @@ public sealed class CommandLineTests
     [InlineData("--cloudfront-secret-access-key", "has space")]
     [InlineData("--cloudfront-access-key-id", "")]
     [InlineData("--cloudfront-invalidation-delay", "-1")]
+    [InlineData("--akamai-client-secret", "has space")]
+    [InlineData("--akamai-access-token", "")]
     public void TryParse_BadArguments_ReportError(params string[] args)
     {
         Assert.False(EmulatorCommandLine.TryParse(args, out _, out var error));
@@ -70,12 +89,16 @@ public sealed class CommandLineTests
         {
             Fastly = { ApiToken = "secret-for-test" },
             CloudFront = { AccessKeyId = "AKIDTEST", SecretAccessKey = "cf-secret" },
+            Akamai = { ClientToken = "akab-ct", ClientSecret = "ak-secret", AccessToken = "akab-at" },
         });
 
         var lines = emulator.DescribeVendors();
 
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
         Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_token=secret-for-test$", lines[0]);
         Assert.Equal($"cloudfront base_url={emulator.BaseAddress.ToString().TrimEnd('/')} access_key_id=AKIDTEST secret_access_key=cf-secret", lines[1]);
+        Assert.Equal(
+            $"akamai base_url={emulator.BaseAddress.ToString().TrimEnd('/')} host=127.0.0.1:{emulator.BaseAddress.Port} client_token=akab-ct client_secret=ak-secret access_token=akab-at",
+            lines[2]);
     }
 }

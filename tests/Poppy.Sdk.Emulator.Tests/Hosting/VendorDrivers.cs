@@ -128,10 +128,44 @@ public sealed class CloudFrontDriver : VendorDriver
     }
 }
 
+/// <summary>Akamai: EdgeGrid (<c>EG1-HMAC-SHA256</c>); errors are RFC 7807 <c>application/problem+json</c>.</summary>
+public sealed class AkamaiDriver : VendorDriver
+{
+    public override string Key => "akamai";
+
+    public override string ReadPath => "/papi/v1/contracts";
+
+    public override string UnknownPath => "/papi/v1/no-such/thing";
+
+    public override HttpStatusCode ThrottledStatus => HttpStatusCode.TooManyRequests;
+
+    public override bool SendsRetryAfter => true;
+
+    public override HttpStatusCode UnauthenticatedStatus => HttpStatusCode.Unauthorized;
+
+    public override string AssertErrorShape(HttpResponseMessage response, string body)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var json = Assert.IsType<JsonObject>(JsonNode.Parse(body));
+        Assert.Equal((int)response.StatusCode, json["status"]!.GetValue<int>());
+        Assert.StartsWith("https://problems.luna.akamaiapis.net/", json["type"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(json["instance"]);
+        return json["title"]!.GetValue<string>();
+    }
+
+    protected override void Authenticate(HttpRequestMessage request, CdnEmulator emulator, DateTimeOffset now)
+    {
+        var o = emulator.Akamai.Options;
+        request.Headers.TryAddWithoutValidation(
+            "Authorization",
+            Poppy.Sdk.Emulator.Tests.Akamai.TestEdgeGridSigner.Sign(request.Method, request.RequestUri!, [], (o.ClientToken, o.ClientSecret, o.AccessToken), now));
+    }
+}
+
 /// <summary>The drivers, one per emulated vendor.</summary>
 public static class VendorDrivers
 {
-    public static IReadOnlyList<VendorDriver> All { get; } = [new FastlyDriver(), new CloudFrontDriver()];
+    public static IReadOnlyList<VendorDriver> All { get; } = [new FastlyDriver(), new CloudFrontDriver(), new AkamaiDriver()];
 
     public static VendorDriver For(string key) => All.Single(d => d.Key == key);
 }

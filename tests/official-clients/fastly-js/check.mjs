@@ -1,5 +1,5 @@
 // Drives the emulator's Fastly API with Fastly's official JavaScript client, unchanged.
-// Usage: node check.mjs <base_url> <api_key>   (the first line the standalone emulator prints)
+// Usage: node check.mjs <base_url> <api_token>   (the first line the standalone emulator prints)
 // The client hard-codes https://api.fastly.com per operation; we rebase URLs on our client
 // instance (no library code is modified) so every call reaches the emulator instead.
 import * as Fastly from 'fastly';
@@ -7,7 +7,7 @@ import { conform, modelOf } from './model-types.mjs';
 
 const [baseUrl, apiKey] = process.argv.slice(2);
 if (!baseUrl || !apiKey) {
-  console.error('usage: node check.mjs <base_url> <api_key>');
+  console.error('usage: node check.mjs <base_url> <api_token>');
   process.exit(2);
 }
 
