@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -30,6 +31,7 @@ public sealed class CdnEmulator : IAsyncDisposable
         Vendors = vendors;
         Fastly = GetVendor<FastlyEmulator>();
         CloudFront = GetVendor<CloudFrontEmulator>();
+        Cloudflare = GetVendor<CloudflareEmulator>();
     }
 
     /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
@@ -46,6 +48,9 @@ public sealed class CdnEmulator : IAsyncDisposable
 
     /// <summary>The emulated Amazon CloudFront API: credentials, inspection, faults.</summary>
     public CloudFrontEmulator CloudFront { get; }
+
+    /// <summary>The emulated Cloudflare API: credentials, inspection, validation, faults.</summary>
+    public CloudflareEmulator Cloudflare { get; }
 
     /// <summary>Starts an emulator on 127.0.0.1.</summary>
     /// <param name="options">Options; defaults when null (a free port).</param>

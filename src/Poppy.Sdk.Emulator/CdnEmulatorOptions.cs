@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -15,7 +16,7 @@ public sealed class CdnEmulatorOptions
     /// <summary>The clock delays, deployments and rate-limit windows run on. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>How long asynchronous deployments take (vendors that have them; CloudFront's <c>InProgress</c> → <c>Deployed</c>). Default 10 s.</summary>
+    /// <summary>How long asynchronous deployments take (vendors that have them; CloudFront's <c>InProgress</c> → <c>Deployed</c>, Cloudflare's custom hostnames <c>pending</c> → <c>active</c>). Default 10 s.</summary>
     public TimeSpan DeployDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The seed of the fault dice (error rates). Default 1.</summary>
@@ -32,6 +33,13 @@ public sealed class CdnEmulatorOptions
     public CloudFrontEmulatorOptions CloudFront
     {
         get => Vendor<CloudFrontEmulatorOptions>();
+        set => SetVendor(value);
+    }
+
+    /// <summary>The emulated Cloudflare API (v4).</summary>
+    public CloudflareEmulatorOptions Cloudflare
+    {
+        get => Vendor<CloudflareEmulatorOptions>();
         set => SetVendor(value);
     }
 

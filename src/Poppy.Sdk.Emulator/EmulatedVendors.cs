@@ -1,3 +1,4 @@
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -18,6 +19,7 @@ internal static class EmulatedVendors
     [
         new FastlyEmulator(options),
         new CloudFrontEmulator(options),
+        new CloudflareEmulator(options),
     ];
     #endregion
 }

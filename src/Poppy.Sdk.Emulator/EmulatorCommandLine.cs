@@ -11,7 +11,8 @@ public static class EmulatorCommandLine
 
           --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
           --deploy-delay SECONDS   How long asynchronous deployments take (default 10), such as
-                                   CloudFront's InProgress -> Deployed.
+                                   CloudFront's InProgress -> Deployed, Cloudflare's custom
+                                   hostnames pending -> active.
           --fastly-key KEY         The Fastly API token to accept (default emulator-fastly-key).
           --cloudfront-access-key-id ID
                                    The AWS access key id CloudFront requests are signed with
@@ -21,12 +22,20 @@ public static class EmulatorCommandLine
                                    (default emulator-cloudfront-secret-access-key).
           --cloudfront-invalidation-delay SECONDS
                                    How long CloudFront invalidations take (default 30).
+          --cloudflare-token TOKEN The Cloudflare API token to accept as a bearer token
+                                   (default emulator-cloudflare-token).
+          --cloudflare-plan PLAN   free, pro, business or enterprise (default enterprise): the
+                                   purge token buckets, files per purge, cache-rule count.
+          --cloudflare-validation auto|manual
+                                   auto (default): custom hostnames turn active after the deploy
+                                   delay; manual: they stay pending (validation never completes).
           --seed N                 Seed of the fault dice (default 1).
           -h, --help               Show this help.
 
         On start it prints one line per vendor: the vendor, then name=value pairs, e.g.
           fastly base_url=http://127.0.0.1:5080 api_key=emulator-fastly-key
           cloudfront base_url=http://127.0.0.1:5080 access_key_id=AKIDPOPPYEMULATOR secret_access_key=emulator-cloudfront-secret-access-key
+          cloudflare base_url=http://127.0.0.1:5080/client/v4 api_token=emulator-cloudflare-token zone_id=20e00000000000000000000000000e01 account_id=ac00000000000000000000000000e0a1
         """;
 
     /// <summary>Parses arguments into options.</summary>
@@ -73,6 +82,15 @@ public static class EmulatorCommandLine
                     break;
                 case "--cloudfront-invalidation-delay" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var invalidationSeconds) && invalidationSeconds >= 0:
                     options.CloudFront.InvalidationDelay = TimeSpan.FromSeconds(invalidationSeconds);
+                    break;
+                case "--cloudflare-token" when IsToken(value):
+                    options.Cloudflare.ApiToken = value;
+                    break;
+                case "--cloudflare-plan" when Enum.TryParse<Cloudflare.CloudflarePlan>(value, ignoreCase: true, out var plan) && !int.TryParse(value, out _):
+                    options.Cloudflare.Plan = plan;
+                    break;
+                case "--cloudflare-validation" when value is "auto" or "manual":
+                    options.Cloudflare.AutoValidate = value == "auto";
                     break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options.Seed = seed;
