@@ -39,7 +39,8 @@ public sealed class CdnEmulatorTests
 
         Assert.Same(emulator.Fastly, emulator.GetVendor<FastlyEmulator>());
         Assert.Same(emulator.CloudFront, emulator.GetVendor<CloudFrontEmulator>());
-        Assert.Equal(["fastly", "cloudfront"], emulator.Vendors.Select(v => v.Key));
+        Assert.Same(emulator.Cloudflare, emulator.GetVendor<Poppy.Sdk.Emulator.Cloudflare.CloudflareEmulator>());
+        Assert.Equal(["fastly", "cloudfront", "cloudflare"], emulator.Vendors.Select(v => v.Key));
         Assert.Throws<InvalidOperationException>(() => emulator.GetVendor<UnlistedVendor>());
     }
 

@@ -370,7 +370,15 @@ internal static partial class RulesExpression
                     {
                         do
                         {
-                            Operand();
+                            // any() and all() take a comparison over an array; the others take values.
+                            if (token.Text is "any" or "all")
+                            {
+                                Expression();
+                            }
+                            else
+                            {
+                                Operand();
+                            }
                         }
                         while (Accept(Kind.Symbol, ","));
 
