@@ -59,6 +59,14 @@ internal sealed class CloudflareState(CloudflareEmulatorOptions options, TimePro
         _ => 300,
     };
 
+    /// <summary>The plan's minimum edge TTL of a cache rule, in seconds (Free 2 h, Pro 1 h, Business and Enterprise 1 s).</summary>
+    public int MinimumEdgeTtl => Options.Plan switch
+    {
+        CloudflarePlan.Free => 7200,
+        CloudflarePlan.Pro => 3600,
+        _ => 1,
+    };
+
     /// <summary>Runs <paramref name="action"/> under the lock.</summary>
     public T Locked<T>(Func<T> action)
     {

@@ -14,7 +14,7 @@ public sealed class RulesetTests : CloudflareTestBase
     public async Task EntryPoint_Missing_Is404_PutCreatesIt()
     {
         var missing = await SendAsync(HttpMethod.Get, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", expected: HttpStatusCode.NotFound);
-        var created = Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray(CacheRule("a", 3600)) }));
+        var created = Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray(CacheRule("a", 7200)) }));
         var read = Result(await SendAsync(HttpMethod.Get, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint"));
 
         Assert.Equal(10003, ErrorCode(missing));
@@ -22,15 +22,15 @@ public sealed class RulesetTests : CloudflareTestBase
         Assert.Equal(created.ToJsonString(), read.ToJsonString());
         var rule = Assert.Single(read["rules"]!.AsArray())!;
         Assert.Equal(("a", "set_cache_settings", "1", true), (Str(rule["ref"]), Str(rule["action"]), Str(rule["version"]), rule["enabled"]!.GetValue<bool>()));
-        Assert.Equal(3600, rule["action_parameters"]!["edge_ttl"]!["default"]!.GetValue<int>());
+        Assert.Equal(7200, rule["action_parameters"]!["edge_ttl"]!["default"]!.GetValue<int>());
     }
 
     [Fact]
     public async Task EntryPoint_PutAgain_ReplacesTheRulesKeepingIdsGiven()
     {
-        var first = Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray(CacheRule("a", 3600), CacheRule("b", 60)) }));
+        var first = Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray(CacheRule("a", 7200), CacheRule("b", 86400)) }));
         var keep = first["rules"]![0]!;
-        var kept = CacheRule("a", 7200);
+        var kept = CacheRule("a", 14400);
         kept["id"] = Str(keep["id"]);
 
         var second = Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray(kept) }));
@@ -46,8 +46,8 @@ public sealed class RulesetTests : CloudflareTestBase
     {
         var id = await EntryPointAsync();
 
-        var added = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 3600)));
-        var second = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", Positioned(CacheRule("svc-2", 60), new JsonObject { ["index"] = 1 })));
+        var added = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 7200)));
+        var second = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", Positioned(CacheRule("svc-2", 86400), new JsonObject { ["index"] = 1 })));
         var ruleId = Str(second["rules"]!.AsArray().Single(r => Str(r!["ref"]) == "svc-1")!["id"]);
         var edited = Result(await SendAsync(HttpMethod.Patch, $"zones/{Zone}/rulesets/{id}/rules/{ruleId}", new JsonObject { ["description"] = "changed" }));
         var deleted = Result(await SendAsync(HttpMethod.Delete, $"zones/{Zone}/rulesets/{id}/rules/{ruleId}"));
@@ -55,7 +55,7 @@ public sealed class RulesetTests : CloudflareTestBase
         Assert.Equal(["svc-1"], Refs(added));
         Assert.Equal(["svc-2", "svc-1"], Refs(second));
         var rule = edited["rules"]!.AsArray().Single(r => Str(r!["id"]) == ruleId)!;
-        Assert.Equal(("changed", "2", 3600), (Str(rule["description"]), Str(rule["version"]), rule["action_parameters"]!["edge_ttl"]!["default"]!.GetValue<int>()));
+        Assert.Equal(("changed", "2", 7200), (Str(rule["description"]), Str(rule["version"]), rule["action_parameters"]!["edge_ttl"]!["default"]!.GetValue<int>()));
         Assert.Equal(["svc-2"], Refs(deleted));
         Assert.Equal(["2", "3", "4", "5"], new[] { added, second, edited, deleted }.Select(r => Str(r["version"])));
         Assert.Equal(["svc-2"], Emulator.Cloudflare.Rules.Select(r => r.Ref));
@@ -65,8 +65,8 @@ public sealed class RulesetTests : CloudflareTestBase
     public async Task Rules_OfTwoServices_EditingOneLeavesTheOtherUntouched()
     {
         var id = await EntryPointAsync();
-        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 3600));
-        var both = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-2", 60)));
+        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 7200));
+        var both = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-2", 86400)));
         var other = both["rules"]!.AsArray().Single(r => Str(r!["ref"]) == "svc-1")!.ToJsonString();
         var mine = Str(both["rules"]!.AsArray().Single(r => Str(r!["ref"]) == "svc-2")!["id"]);
 
@@ -80,11 +80,11 @@ public sealed class RulesetTests : CloudflareTestBase
     public async Task Rule_DuplicateRef_Is400AndNothingChanges()
     {
         var id = await EntryPointAsync();
-        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 3600));
-        var b = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-2", 3600)));
+        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 7200));
+        var b = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-2", 7200)));
         var bId = Str(b["rules"]![1]!["id"]);
 
-        var add = await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 60), HttpStatusCode.BadRequest);
+        var add = await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", CacheRule("svc-1", 86400), HttpStatusCode.BadRequest);
         var edit = await SendAsync(HttpMethod.Patch, $"zones/{Zone}/rulesets/{id}/rules/{bId}", new JsonObject { ["ref"] = "svc-1" }, HttpStatusCode.BadRequest);
 
         Assert.Equal(20021, ErrorCode(add));
@@ -96,7 +96,7 @@ public sealed class RulesetTests : CloudflareTestBase
     public async Task Rule_WithoutRef_TakesItsIdAsRef()
     {
         var id = await EntryPointAsync();
-        var rule = CacheRule("x", 60);
+        var rule = CacheRule("x", 7200);
         rule.Remove("ref");
 
         var added = Result(await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{id}/rules", rule));
@@ -115,6 +115,13 @@ public sealed class RulesetTests : CloudflareTestBase
     [InlineData(Cache, """{"action":"set_cache_settings","expression":"http.host eq \"a.example\"","ref":""}""")]
     [InlineData(Cache, """{"action":"set_cache_settings","expression":"http.hots eq \"a.example\""}""")]
     [InlineData(Cache, """{"action":"set_cache_settings","expression":"http.host eq \"a.example\"","position":{"before":"nope"}}""")]
+    [InlineData(Cache, """{"action":"set_cache_settings","expression":"ssl","action_parameters":{"edge_ttl":{"mode":"override_origin","default":3600}}}""")]
+    [InlineData(Cache, """{"action":"set_cache_settings","expression":"ssl","action_parameters":{"edge_ttl":{"mode":"override_origin"}}}""")]
+    [InlineData(Cache, """{"action":"set_cache_settings","expression":"ssl","action_parameters":{"edge_ttl":{"mode":"forever","default":7200}}}""")]
+    [InlineData(Cache, """{"action":"set_cache_settings","expression":"ssl","action_parameters":{"cache":"yes"}}""")]
+    [InlineData("http_request_origin", """{"action":"route","expression":"ssl","action_parameters":{"origin":{"host":"o.example","port":70000}}}""")]
+    [InlineData("http_request_origin", """{"action":"route","expression":"ssl","action_parameters":{"host_header":"not a host"}}""")]
+    [InlineData("http_request_origin", """{"action":"route","expression":"ssl","action_parameters":{"sni":"o.example"}}""")]
     public async Task Rule_Invalid_Is400(string phase, string body)
     {
         var id = Str(Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{phase}/entrypoint", new JsonObject { ["rules"] = new JsonArray() }))["id"]);
@@ -151,6 +158,19 @@ public sealed class RulesetTests : CloudflareTestBase
 
         Assert.Equal(20021, ErrorCode(eleventh));
         Assert.Contains("at most 10 cache rules", Str(eleventh["errors"]![0]!["message"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rule_BypassAndRoute_AreAccepted()
+    {
+        var cache = Str(Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/{Cache}/entrypoint", new JsonObject { ["rules"] = new JsonArray() }))["id"]);
+        var origin = Str(Result(await SendAsync(HttpMethod.Put, $"zones/{Zone}/rulesets/phases/http_request_origin/entrypoint", new JsonObject { ["rules"] = new JsonArray() }))["id"]);
+
+        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{cache}/rules", """{"action":"set_cache_settings","expression":"ssl","ref":"bypass","action_parameters":{"cache":false}}""");
+        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{cache}/rules", """{"action":"set_cache_settings","expression":"ssl","ref":"origin","action_parameters":{"cache":true,"edge_ttl":{"mode":"respect_origin"}}}""");
+        await SendAsync(HttpMethod.Post, $"zones/{Zone}/rulesets/{origin}/rules", """{"action":"route","expression":"ssl","ref":"r","action_parameters":{"host_header":"h.example","origin":{"host":"o.example","port":8443},"sni":{"value":"o.example"}}}""");
+
+        Assert.Equal(["bypass", "origin", "r"], Emulator.Cloudflare.Rules.Select(r => r.Ref));
     }
 
     [Fact]

@@ -218,7 +218,9 @@ internal sealed class RulesetEndpoints(CloudflareState state)
         ruleset.Rules.Find(r => r.Id == id) ?? throw CloudflareError.NotFound(10003, $"could not find rule '{id}' in ruleset '{ruleset.Id}'");
 
     /// <summary>Checks a rule's fields for a phase; returns what is stored (without id, version, position).</summary>
-    private static JsonObject Validated(string phase, JsonObject body, string id)
+    private JsonObject Validated(string phase, JsonObject body, string id) => Validated(phase, body, id, state.MinimumEdgeTtl);
+
+    private static JsonObject Validated(string phase, JsonObject body, string id, int minimumEdgeTtl)
     {
         var fields = new JsonObject();
         foreach (var (name, value) in body)
@@ -242,9 +244,9 @@ internal sealed class RulesetEndpoints(CloudflareState state)
             throw Invalid($"invalid expression: {problem}");
         }
 
-        if (fields["action_parameters"] is { } parameters && parameters is not JsonObject)
+        if (fields["action_parameters"] is { } parameters)
         {
-            throw Invalid("'action_parameters' must be an object");
+            CheckParameters(action, parameters as JsonObject ?? throw Invalid("'action_parameters' must be an object"), minimumEdgeTtl);
         }
 
         if (fields["enabled"] is { } enabled && enabled.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
@@ -262,6 +264,75 @@ internal sealed class RulesetEndpoints(CloudflareState state)
         fields["ref"] = reference ?? id;
         return fields;
     }
+
+    /// <summary>
+    /// Checks the parameters of the actions Poppy uses: <c>route</c> (<c>host_header</c>, <c>origin {host, port}</c>,
+    /// <c>sni {value}</c>) and <c>set_cache_settings</c> (<c>cache</c>, <c>edge_ttl {mode, default}</c> with the
+    /// plan's minimum edge TTL, <c>browser_ttl {mode, default}</c>). Other actions' parameters are kept unchecked.
+    /// </summary>
+    private static void CheckParameters(string action, JsonObject parameters, int minimumEdgeTtl)
+    {
+        switch (action)
+        {
+            case "route":
+                if (parameters["host_header"] is { } hostHeader && !IsHost(hostHeader))
+                {
+                    throw Invalid("'action_parameters.host_header' must be a host name");
+                }
+
+                if (parameters["origin"] is { } origin)
+                {
+                    if (origin is not JsonObject o || (o["host"] is { } host && !IsHost(host)) || (o["port"] is { } port && Integer(port) is not (>= 1 and <= 65535)))
+                    {
+                        throw Invalid("'action_parameters.origin' must be {\"host\": <host name>, \"port\": 1..65535}");
+                    }
+                }
+
+                if (parameters["sni"] is { } sni && (sni is not JsonObject si || (si["value"] is { } value && !IsHost(value))))
+                {
+                    throw Invalid("'action_parameters.sni' must be {\"value\": <host name>}");
+                }
+
+                break;
+            case "set_cache_settings":
+                if (parameters["cache"] is { } cache && cache.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    throw Invalid("'action_parameters.cache' must be a boolean");
+                }
+
+                foreach (var name in new[] { "edge_ttl", "browser_ttl" })
+                {
+                    if (parameters[name] is not { } ttl)
+                    {
+                        continue;
+                    }
+
+                    var modes = name == "edge_ttl" ? new[] { "respect_origin", "bypass_by_default", "override_origin" } : ["respect_origin", "bypass", "override_origin"];
+                    if (ttl is not JsonObject t || t["mode"]?.GetValueKind() != JsonValueKind.String || !modes.Contains(t["mode"]!.GetValue<string>()))
+                    {
+                        throw Invalid($"'action_parameters.{name}.mode' must be one of {string.Join(", ", modes)}");
+                    }
+
+                    if (t["mode"]!.GetValue<string>() == "override_origin")
+                    {
+                        var seconds = t["default"] is { } d ? Integer(d) : null;
+                        var minimum = name == "edge_ttl" ? minimumEdgeTtl : 1;
+                        if (seconds is null || seconds < minimum)
+                        {
+                            throw Invalid($"'action_parameters.{name}.default' must be an integer of at least {minimum} seconds with mode override_origin{(name == "edge_ttl" ? " (the plan's minimum edge TTL)" : "")}");
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static bool IsHost(JsonNode node) =>
+        node.GetValueKind() == JsonValueKind.String && CustomHostnameEndpoints.IsHostname(node.GetValue<string>().ToLowerInvariant());
+
+    private static long? Integer(JsonNode node) =>
+        node.GetValueKind() == JsonValueKind.Number && node.GetValue<double>() is var n && n == Math.Floor(n) ? (long)n : null;
 
     private static void CheckRefs(IEnumerable<CloudflareRule> rules)
     {
