@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Poppy.Sdk.Emulator.Akamai;
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -32,6 +33,7 @@ public sealed class CdnEmulator : IAsyncDisposable
         Fastly = GetVendor<FastlyEmulator>();
         CloudFront = GetVendor<CloudFrontEmulator>();
         Akamai = GetVendor<AkamaiEmulator>();
+        Cloudflare = GetVendor<CloudflareEmulator>();
     }
 
     /// <summary>Where the emulator listens, for example <c>http://127.0.0.1:5080/</c>.</summary>
@@ -51,6 +53,8 @@ public sealed class CdnEmulator : IAsyncDisposable
 
     /// <summary>The emulated Akamai APIs (PAPI, Fast Purge): credentials, inspection, faults.</summary>
     public AkamaiEmulator Akamai { get; }
+    /// <summary>The emulated Cloudflare API: credentials, inspection, validation, faults.</summary>
+    public CloudflareEmulator Cloudflare { get; }
 
     /// <summary>Starts an emulator on 127.0.0.1.</summary>
     /// <param name="options">Options; defaults when null (a free port).</param>

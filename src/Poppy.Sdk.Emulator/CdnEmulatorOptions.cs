@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Poppy.Sdk.Emulator.Akamai;
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -16,7 +17,7 @@ public sealed class CdnEmulatorOptions
     /// <summary>The clock delays, deployments and rate-limit windows run on. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>How long asynchronous deployments take (vendors that have them; CloudFront's <c>InProgress</c> → <c>Deployed</c>, Akamai's activations <c>PENDING</c> → <c>ACTIVE</c>). Default 10 s.</summary>
+    /// <summary>How long asynchronous deployments take (vendors that have them; CloudFront's <c>InProgress</c> → <c>Deployed</c>, Akamai's activations <c>PENDING</c> → <c>ACTIVE</c>, Cloudflare's custom hostnames <c>pending</c> → <c>active</c>). Default 10 s.</summary>
     public TimeSpan DeployDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The seed of the fault dice (error rates). Default 1.</summary>
@@ -40,6 +41,13 @@ public sealed class CdnEmulatorOptions
     public AkamaiEmulatorOptions Akamai
     {
         get => Vendor<AkamaiEmulatorOptions>();
+        set => SetVendor(value);
+    }
+
+    /// <summary>The emulated Cloudflare API (v4).</summary>
+    public CloudflareEmulatorOptions Cloudflare
+    {
+        get => Vendor<CloudflareEmulatorOptions>();
         set => SetVendor(value);
     }
 

@@ -1,4 +1,5 @@
 using Poppy.Sdk.Emulator.Akamai;
+using Poppy.Sdk.Emulator.Cloudflare;
 using Poppy.Sdk.Emulator.CloudFront;
 using Poppy.Sdk.Emulator.Fastly;
 
@@ -20,6 +21,7 @@ internal static class EmulatedVendors
         new FastlyEmulator(options),
         new CloudFrontEmulator(options),
         new AkamaiEmulator(options),
+        new CloudflareEmulator(options),
     ];
     #endregion
 }

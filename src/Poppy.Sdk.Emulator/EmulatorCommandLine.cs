@@ -11,7 +11,8 @@ public static class EmulatorCommandLine
 
           --port N                 Port on 127.0.0.1 (default 5080; 0 picks a free one).
           --deploy-delay SECONDS   How long asynchronous deployments take (default 10), such as
-                                   CloudFront's InProgress -> Deployed, Akamai's PENDING -> ACTIVE.
+                                   CloudFront's InProgress -> Deployed, Akamai's PENDING -> ACTIVE,
+                                   Cloudflare's custom hostnames pending -> active.
           --fastly-api-token KEY   The Fastly API token to accept (default emulator-fastly-key).
           --cloudfront-access-key-id ID
                                    The AWS access key id CloudFront requests are signed with
@@ -28,6 +29,14 @@ public static class EmulatorCommandLine
                                    (default emulator-akamai-client-secret=).
           --akamai-access-token TOKEN
                                    The EdgeGrid access token (default akab-emulator-access-token).
+          --cloudflare-api-token TOKEN
+                                   The Cloudflare API token to accept as a bearer token
+                                   (default emulator-cloudflare-token).
+          --cloudflare-plan PLAN   free, pro, business or enterprise (default enterprise): the
+                                   purge token buckets, files per purge, cache-rule count.
+          --cloudflare-validation auto|manual
+                                   auto (default): custom hostnames turn active after the deploy
+                                   delay; manual: they stay pending (validation never completes).
           --seed N                 Seed of the fault dice (default 1).
           -h, --help               Show this help.
 
@@ -35,6 +44,7 @@ public static class EmulatorCommandLine
           fastly base_url=http://127.0.0.1:5080 api_token=emulator-fastly-key
           cloudfront base_url=http://127.0.0.1:5080 access_key_id=AKIDPOPPYEMULATOR secret_access_key=emulator-cloudfront-secret-access-key
           akamai base_url=http://127.0.0.1:5080 host=127.0.0.1:5080 client_token=akab-emulator-client-token client_secret=emulator-akamai-client-secret= access_token=akab-emulator-access-token
+          cloudflare base_url=http://127.0.0.1:5080/client/v4 api_token=emulator-cloudflare-token zone_id=20e00000000000000000000000000e01 account_id=ac00000000000000000000000000e0a1
         """;
 
     /// <summary>Parses arguments into options.</summary>
@@ -90,6 +100,15 @@ public static class EmulatorCommandLine
                     break;
                 case "--akamai-access-token" when IsToken(value):
                     options.Akamai.AccessToken = value;
+                    break;
+                case "--cloudflare-api-token" when IsToken(value):
+                    options.Cloudflare.ApiToken = value;
+                    break;
+                case "--cloudflare-plan" when Enum.TryParse<Cloudflare.CloudflarePlan>(value, ignoreCase: true, out var plan) && !int.TryParse(value, out _):
+                    options.Cloudflare.Plan = plan;
+                    break;
+                case "--cloudflare-validation" when value is "auto" or "manual":
+                    options.Cloudflare.AutoValidate = value == "auto";
                     break;
                 case "--seed" when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seed):
                     options.Seed = seed;

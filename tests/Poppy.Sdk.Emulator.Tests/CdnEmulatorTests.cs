@@ -40,7 +40,8 @@ public sealed class CdnEmulatorTests
         Assert.Same(emulator.Fastly, emulator.GetVendor<FastlyEmulator>());
         Assert.Same(emulator.CloudFront, emulator.GetVendor<CloudFrontEmulator>());
         Assert.Same(emulator.Akamai, emulator.GetVendor<Poppy.Sdk.Emulator.Akamai.AkamaiEmulator>());
-        Assert.Equal(["fastly", "cloudfront", "akamai"], emulator.Vendors.Select(v => v.Key));
+        Assert.Equal(["fastly", "cloudfront", "akamai", "cloudflare"], emulator.Vendors.Select(v => v.Key));
+        Assert.Same(emulator.Cloudflare, emulator.GetVendor<Poppy.Sdk.Emulator.Cloudflare.CloudflareEmulator>());
         Assert.Throws<InvalidOperationException>(() => emulator.GetVendor<UnlistedVendor>());
     }
 

@@ -57,8 +57,36 @@ public sealed class CommandLineTests
         Assert.Equal(TimeSpan.Zero, options.CloudFront.InvalidationDelay);
     }
 
+    [Fact]
+    public void TryParse_CloudflareOptions_AreApplied()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(
+            ["--cloudflare-api-token", "tok-1", "--cloudflare-plan", "Pro", "--cloudflare-validation", "manual"],
+            out var options,
+            out var error));
+
+        Assert.Null(error);
+        Assert.Equal("tok-1", options.Cloudflare.ApiToken);
+        Assert.Equal(Poppy.Sdk.Emulator.Cloudflare.CloudflarePlan.Pro, options.Cloudflare.Plan);
+        Assert.False(options.Cloudflare.AutoValidate);
+    }
+
+    [Fact]
+    public void TryParse_CloudflareDefaults_EnterprisePlanAutoValidation()
+    {
+        Assert.True(EmulatorCommandLine.TryParse([], out var options, out _));
+
+        Assert.Equal("emulator-cloudflare-token", options.Cloudflare.ApiToken);
+        Assert.Equal(Poppy.Sdk.Emulator.Cloudflare.CloudflarePlan.Enterprise, options.Cloudflare.Plan);
+        Assert.True(options.Cloudflare.AutoValidate);
+    }
+
     [Theory]
     [InlineData("--port", "x")]
+    [InlineData("--cloudflare-plan", "gold")]
+    [InlineData("--cloudflare-plan", "1")]
+    [InlineData("--cloudflare-validation", "sometimes")]
+    [InlineData("--cloudflare-api-token", "two words")]
     [InlineData("--port", "70000")]
     [InlineData("--frob", "1")]
     [InlineData("--port")]
@@ -90,15 +118,19 @@ public sealed class CommandLineTests
             Fastly = { ApiToken = "secret-for-test" },
             CloudFront = { AccessKeyId = "AKIDTEST", SecretAccessKey = "cf-secret" },
             Akamai = { ClientToken = "akab-ct", ClientSecret = "ak-secret", AccessToken = "akab-at" },
+            Cloudflare = { ApiToken = "cfl-token", ZoneId = "0123456789abcdef0123456789abcdef", AccountId = "fedcba9876543210fedcba9876543210" },
         });
 
         var lines = emulator.DescribeVendors();
 
-        Assert.Equal(3, lines.Count);
+        Assert.Equal(4, lines.Count);
         Assert.Matches(@"^fastly base_url=http://127\.0\.0\.1:\d+ api_token=secret-for-test$", lines[0]);
         Assert.Equal($"cloudfront base_url={emulator.BaseAddress.ToString().TrimEnd('/')} access_key_id=AKIDTEST secret_access_key=cf-secret", lines[1]);
         Assert.Equal(
             $"akamai base_url={emulator.BaseAddress.ToString().TrimEnd('/')} host=127.0.0.1:{emulator.BaseAddress.Port} client_token=akab-ct client_secret=ak-secret access_token=akab-at",
             lines[2]);
+        Assert.Equal(
+            $"cloudflare base_url={emulator.BaseAddress.ToString().TrimEnd('/')}/client/v4 api_token=cfl-token zone_id=0123456789abcdef0123456789abcdef account_id=fedcba9876543210fedcba9876543210",
+            lines[3]);
     }
 }

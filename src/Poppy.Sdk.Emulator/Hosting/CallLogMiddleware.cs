@@ -16,14 +16,18 @@ internal sealed class CallLogMiddleware(RequestDelegate next)
         }
 
         await next(context).ConfigureAwait(false);
-        var status = context.Items.ContainsKey(ResetKey) ? 0 : context.Response.StatusCode;
-        vendor.Calls.Add(new EmulatorCall(context.Request.Method, context.Request.Path.Value ?? "", status));
+        if (!context.Items.ContainsKey(ResetKey))
+        {
+            vendor.Calls.Add(new EmulatorCall(context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode));
+        }
     }
 
-    /// <summary>Aborts the connection without an answer, and logs the call as such.</summary>
+    /// <summary>Logs the call as unanswered (status 0), then aborts the connection without an answer.</summary>
     public static void Reset(HttpContext context)
     {
+        // Logged before the abort: the client sees the reset at once and may read the log before this request unwinds.
         context.Items[ResetKey] = true;
+        context.GetVendor()?.Calls.Add(new EmulatorCall(context.Request.Method, context.Request.Path.Value ?? "", 0));
         context.Abort();
     }
 }

@@ -128,6 +128,38 @@ public sealed class CloudFrontDriver : VendorDriver
     }
 }
 
+/// <summary>Cloudflare: <c>Authorization: Bearer</c>; errors are the v4 envelope with numeric codes.</summary>
+public sealed class CloudflareDriver : VendorDriver
+{
+    public override string Key => "cloudflare";
+
+    public override string ReadPath => "/client/v4/user/tokens/verify";
+
+    public override string UnknownPath => "/client/v4/no-such/thing";
+
+    public override HttpStatusCode ThrottledStatus => HttpStatusCode.TooManyRequests;
+
+    public override bool SendsRetryAfter => true;
+
+    // No Authorization header at all: 400 (code 9106); a wrong token is a 403.
+    public override HttpStatusCode UnauthenticatedStatus => HttpStatusCode.BadRequest;
+
+    public override string AssertErrorShape(HttpResponseMessage response, string body)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains("cf-ray"), "cf-ray");
+        var json = Assert.IsType<JsonObject>(JsonNode.Parse(body));
+        Assert.False(json["success"]!.GetValue<bool>());
+        Assert.Empty(json["messages"]!.AsArray());
+        Assert.Null(json["result"]);
+        var error = Assert.Single(json["errors"]!.AsArray())!;
+        return error["code"]!.GetValue<int>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    protected override void Authenticate(HttpRequestMessage request, CdnEmulator emulator, DateTimeOffset now) =>
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", emulator.Cloudflare.ApiToken);
+}
+
 /// <summary>Akamai: EdgeGrid (<c>EG1-HMAC-SHA256</c>); errors are RFC 7807 <c>application/problem+json</c>.</summary>
 public sealed class AkamaiDriver : VendorDriver
 {
@@ -165,7 +197,7 @@ public sealed class AkamaiDriver : VendorDriver
 /// <summary>The drivers, one per emulated vendor.</summary>
 public static class VendorDrivers
 {
-    public static IReadOnlyList<VendorDriver> All { get; } = [new FastlyDriver(), new CloudFrontDriver(), new AkamaiDriver()];
+    public static IReadOnlyList<VendorDriver> All { get; } = [new FastlyDriver(), new CloudFrontDriver(), new AkamaiDriver(), new CloudflareDriver()];
 
     public static VendorDriver For(string key) => All.Single(d => d.Key == key);
 }
