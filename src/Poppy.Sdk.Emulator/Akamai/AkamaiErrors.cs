@@ -21,9 +21,12 @@ internal sealed class AkamaiErrors : IVendorErrorWriter
     {
     }
 
-    /// <inheritdoc />
+    /// <summary>An injected failure: 409 is PAPI's documented <c>resource-busy</c>, 500 its internal error, others generic problems.</summary>
+    /// <param name="status">The status injected.</param>
+    /// <returns>The error.</returns>
     public VendorErrorException Fault(int status) => status switch
     {
+        409 => AkamaiError.Papi(409, "papi/v1/resource-busy", "Operation failed", "Another edit or activation request on same network in progress for this property version."),
         500 => AkamaiError.Papi(500, "papi/proxy/internal-server-error", "Internal Server Error", "Our system is experiencing errors. We'll get this fixed as soon as possible."),
         503 => AkamaiError.Papi(503, "papi/proxy/service-unavailable", "Service Unavailable", "The service is temporarily unavailable (injected)."),
         _ => AkamaiError.Papi(status, "papi/v1/http/error", "Error", "Injected fault."),

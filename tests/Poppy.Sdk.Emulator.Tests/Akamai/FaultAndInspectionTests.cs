@@ -32,6 +32,17 @@ public sealed class FaultAndInspectionTests : AkamaiTestBase
     }
 
     [Fact]
+    public async Task InjectedConflict_IsPapisResourceBusy()
+    {
+        Emulator.Akamai.Faults.FailNext(1, 409);
+
+        var answer = await CallAsync(HttpMethod.Get, "/papi/v1/groups", expected: HttpStatusCode.Conflict);
+
+        Assert.Equal("https://problems.luna.akamaiapis.net/papi/v1/resource-busy", answer["type"]!.GetValue<string>());
+        Assert.Equal("Operation failed", answer["title"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Inspection_RulesAndPurges_ThenReset_ForgetsEverything()
     {
         var (propertyId, _, _) = await CreatePropertyAsync();

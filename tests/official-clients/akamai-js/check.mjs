@@ -4,6 +4,7 @@
 //        (the values of the standalone emulator's `akamai ...` start-up line)
 // The client prefixes a bare host with https://, but resolves each request path against it with `new URL(path, host)`,
 // so an absolute path on the emulator's http:// base URL is requested -- and signed -- as given (scheme http).
+import { writeFileSync } from 'node:fs';
 import EdgeGrid from 'akamai-edgegrid';
 
 const [baseUrl, host, clientToken, clientSecret, accessToken] = process.argv.slice(2);
@@ -16,8 +17,14 @@ const base = baseUrl.replace(/\/+$/, '');
 const client = new EdgeGrid(clientToken, clientSecret, accessToken, host);
 const wrongSecret = new EdgeGrid(clientToken, clientSecret + 'x', accessToken, host);
 
+// With AKAMAI_CHECK_DUMP=<file>, every answer (method, path, status, content type, body) is written there
+// for schema_check.py to compare with the akamai-apis OpenAPI schemas.
+const answers = [];
+const dump = () => process.env.AKAMAI_CHECK_DUMP && writeFileSync(process.env.AKAMAI_CHECK_DUMP, JSON.stringify(answers, null, 1));
+
 function fail(what, detail) {
   console.error(`FAIL ${what}: ${detail}`);
+  dump();
   process.exit(1);
 }
 
@@ -40,6 +47,7 @@ function call(method, path, { body, headers = {}, signer = client } = {}) {
         return;
       }
       const r = error ? error.response : response;
+      answers.push({ method, path, status: r.status, contentType: r.headers['content-type'], body: r.data });
       resolve({ status: r.status, headers: r.headers, data: r.data });
     });
   });
@@ -146,6 +154,13 @@ const hostname = hostnames.data.hostnames.items[0];
 expect('hostname edge hostname id', hostname.edgeHostnameId, edgeHostnameId);
 expect('validation CNAME', hostname.certStatus.validationCname.hostname, `_acme-challenge.${domain}`);
 
+// The lists the provider reads.
+for (const path of [`/papi/v1/cpcodes${cg}`, `/papi/v1/cpcodes/${cpcodeId}${cg}`, `/papi/v1/edgehostnames${cg}`, `/papi/v1/properties${cg}`,
+  `/papi/v1/properties/${propertyId}/versions${cg}`, `/papi/v1/properties/${propertyId}/versions/latest${cg}`,
+  `/papi/v1/properties/${propertyId}/versions/1/hostnames${cg}`]) {
+  await ok(`read ${path}`, 'GET', path);
+}
+
 // Activate on staging and poll to ACTIVE.
 const activation = await ok('activate', 'POST', `/papi/v1/properties/${propertyId}/activations${cg}`, {
   body: { propertyVersion: 1, network: 'STAGING', notifyEmails: ['noc@example.com'], note: 'poppy check', acknowledgeAllWarnings: true },
@@ -185,9 +200,12 @@ const done = await waitActive('deactivation', propertyId, idFrom(deactivation.da
 expect('deactivation type', done.activationType, 'DEACTIVATE');
 const after = await ok('get property after deactivation', 'GET', `/papi/v1/properties/${propertyId}${cg}`);
 expect('staging version after deactivation', after.data.properties.items[0].stagingVersion, null);
+const history = await ok('list activations', 'GET', `/papi/v1/properties/${propertyId}/activations${cg}`);
+expect('activations listed', history.data.activations.items.length, 2);
 const deleted = await ok('delete property', 'DELETE', `/papi/v1/properties/${propertyId}${cg}`);
 expect('delete message', deleted.data.message, 'Deletion Successful.');
 const gone = await call('GET', `/papi/v1/properties/${propertyId}${cg}`);
 expect('deleted property', gone.status, 404);
 
+dump();
 console.log('akamai-edgegrid: whole lifecycle against the emulator passed');

@@ -155,7 +155,7 @@ internal sealed class ActivationEndpoints(AkamaiState state)
         ["status"] = state.Status(property, a, now),
         ["submitDate"] = Date(a.Submitted),
         ["updateDate"] = Date(state.Done(a, now) ? a.Submitted + state.DeployDelay : a.Cancelled ?? a.Submitted),
-        ["note"] = a.Note,
+        ["note"] = a.Note ?? "",
         ["notifyEmails"] = a.NotifyEmails.DeepClone(),
     };
 }

@@ -97,7 +97,7 @@ internal sealed class Papi(AkamaiState state, HttpContext context)
         ["etag"] = v.Etag,
         ["productId"] = Id("prd", p.ProductId, Prefixes),
         ["ruleFormat"] = v.RuleFormat,
-        ["note"] = v.Note,
+        ["note"] = v.Note ?? "",
     };
 
     /// <summary>A property's JSON (as in property lists).</summary>
@@ -114,7 +114,7 @@ internal sealed class Papi(AkamaiState state, HttpContext context)
         ["assetId"] = Id("aid", p.Id + 10_000_000, Prefixes),
         ["productId"] = Id("prd", p.ProductId, Prefixes),
         ["ruleFormat"] = p.RuleFormat,
-        ["note"] = p.Versions[^1].Note,
+        ["note"] = p.Versions[^1].Note ?? "",
     };
 
     /// <summary>A quoted etag for the <c>ETag</c> header.</summary>

@@ -298,7 +298,6 @@ internal sealed partial class VersionEndpoints(AkamaiState state)
 
     private JsonObject RulesJson(Papi p, AkamaiProperty property, AkamaiVersion version, string format) => p.Envelope(
         ("propertyId", p.PropertyId(property)),
-        ("propertyName", property.Name),
         ("propertyVersion", version.Number),
         ("etag", version.RulesEtag),
         ("ruleFormat", format),
