@@ -27,6 +27,15 @@ internal static class State
         _ = dataSource;
     }
 
+    public static void Redis(IServiceCollection services, IConfiguration configuration)
+    {
+        #region state-redis
+        services.AddPoppy(configuration)
+                .AddFastly(configuration.GetSection("Fastly"))
+                .UseRedisRateLimits("redis.internal:6379");
+        #endregion
+    }
+
     public static void Script(IServiceCollection services, NpgsqlDataSource dataSource)
     {
         #region state-postgresql-script
