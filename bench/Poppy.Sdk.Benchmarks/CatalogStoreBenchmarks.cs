@@ -31,9 +31,15 @@ public class CatalogStoreBenchmarks
     [Params("sqlite", "postgresql")]
     public string Store { get; set; } = "sqlite";
 
-    /// <summary>How many services the store holds.</summary>
-    [Params(10_000)]
+    /// <summary>How many services the store holds: 10,000, or the comma-separated counts in <c>POPPY_BENCH_SERVICES</c> (for example <c>10000,100000</c>).</summary>
+    [ParamsSource(nameof(ServiceCounts))]
     public int Services { get; set; }
+
+    /// <summary>The values of <see cref="Services"/>.</summary>
+    public static IEnumerable<int> ServiceCounts =>
+        Environment.GetEnvironmentVariable("POPPY_BENCH_SERVICES") is { Length: > 0 } counts
+            ? counts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))
+            : [10_000];
 
     [GlobalSetup]
     public async Task SetupAsync()

@@ -15,7 +15,7 @@ namespace Poppy.Sdk.PostgreSql;
 /// together apply each migration once; DBAs who apply schema changes themselves get the SQL from
 /// <see cref="GetMigrationScript"/> and set <see cref="PostgreSqlServiceCatalogOptions.ApplyMigrations"/> to false.
 /// </summary>
-public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
+public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable, IDisposable
 {
     private const string Columns = "service_id, version, spec::text, providers::text, pending_cleanup::text";
 
@@ -213,6 +213,15 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the data source when this store created it from a connection string (a container disposed synchronously calls this).</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
         }
     }
 

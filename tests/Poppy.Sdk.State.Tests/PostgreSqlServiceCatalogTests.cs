@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Poppy.Sdk.PostgreSql;
+using Poppy.Sdk.Testing;
 using Poppy.Sdk.Testing.Servers;
 
 namespace Poppy.Sdk.State.Tests;
@@ -148,6 +149,23 @@ public sealed class PostgreSqlServiceCatalogTests(PostgreSqlFixture fixture)
             store(builder);
             return services.BuildServiceProvider();
         }
+    }
+
+    [Fact]
+    public async Task UsePostgreSqlCatalog_ContainerDisposedSynchronously_DisposesTheOwnedDataSource()
+    {
+        var connectionString = await fixture.Server.CreateDatabaseAsync();
+        var services = new ServiceCollection();
+        services.AddPoppy(o => o.AddFlavor("global", FlavorMode.Mirror, "memory"))
+            .AddInMemoryProvider("memory")
+            .UsePostgreSqlCatalog(connectionString);
+        var sp = services.BuildServiceProvider();
+        var catalog = sp.GetRequiredService<IServiceCatalog>();
+        await catalog.SaveAsync(TestServices.Service("svc-1"));
+
+        sp.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => catalog.GetAsync("svc-1").AsTask());
     }
 
     private static async Task<List<int>> AppliedVersionsAsync(string connectionString)
