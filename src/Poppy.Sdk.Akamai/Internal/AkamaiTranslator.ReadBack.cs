@@ -169,7 +169,12 @@ internal static class AkamaiReadBack
         return new OriginSpec(Text(options?["hostname"]) ?? "", port, ssl)
         {
             HostHeaderType = hostHeader,
-            HostHeaderValue = hostHeader == HostHeaderType.Custom ? Text(options?["customForwardHostHeader"]) : null,
+            HostHeaderValue = hostHeader switch
+            {
+                HostHeaderType.Custom => Text(options?["customForwardHostHeader"]),
+                HostHeaderType.Origin => Text(options?["hostname"]),
+                _ => null,
+            },
             Rules = Named(paths, manifest?.Rules, "rule"),
         };
     }
