@@ -229,6 +229,7 @@ internal sealed class AkamaiTranslator(AkamaiCdnProviderOptions options)
     /// <summary>A TTL as PAPI writes it: the largest exact unit (<c>1d</c>, <c>2h</c>, <c>30m</c>, <c>90s</c>).</summary>
     public static string Ttl(int seconds) => seconds switch
     {
+        0 => "0s",
         _ when seconds % 86_400 == 0 => I(seconds / 86_400) + "d",
         _ when seconds % 3_600 == 0 => I(seconds / 3_600) + "h",
         _ when seconds % 60 == 0 => I(seconds / 60) + "m",
