@@ -11,11 +11,14 @@ public sealed class PurgeTests
     private static MockedRequest ExpectCcu(AkamaiMock m, string path, string body, string? answer = null) =>
         m.Expect(HttpMethod.Post, "ccu/v3/" + path).WithContent(body).Respond(_ => Json(answer ?? PurgeAccepted, HttpStatusCode.Created));
 
-    private static void ExpectTarget(AkamaiMock m, params string[] domains)
+    private static void ExpectTarget(AkamaiMock m, bool cpCode, params string[] domains)
     {
         m.Papi(HttpMethod.Get, "properties/prp_100").Respond(_ => Json(Property(1, 1, 1)));
         m.Papi(HttpMethod.Get, "properties/prp_100/versions/1/hostnames", "includeCertStatus=true").Respond(_ => Json(Hostnames(1, "e", [.. domains.Select(d => (d, "CPS_MANAGED"))])));
-        m.Papi(HttpMethod.Get, "cpcodes").Respond(_ => Json("""{"cpcodes":{"items":[{"cpcodeId":"cpc_555","cpcodeName":"poppy-svc-1"}]}}"""));
+        if (cpCode)
+        {
+            m.Papi(HttpMethod.Get, "cpcodes").Respond(_ => Json("""{"cpcodes":{"items":[{"cpcodeId":"cpc_555","cpcodeName":"poppy-svc-1"}]}}"""));
+        }
     }
 
     [Fact]
@@ -36,7 +39,7 @@ public sealed class PurgeTests
     public async Task PurgeAsync_PathsSoft_InvalidatesTheUrlOnEveryDomain()
     {
         var m = new AkamaiMock();
-        ExpectTarget(m, "www.example.com", "img.example.com");
+        ExpectTarget(m, false, "www.example.com", "img.example.com");
         ExpectCcu(m, "invalidate/url/production", """{"objects":["https://www.example.com/a.png","https://img.example.com/a.png"]}""");
 
         await m.Provider.PurgeAsync(Service, PurgeRequest.ForUrls("/a.png").AsSoft());
@@ -59,7 +62,7 @@ public sealed class PurgeTests
     public async Task PurgeAsync_Everything_PurgesTheServicesCpCode()
     {
         var m = new AkamaiMock();
-        ExpectTarget(m, "www.example.com");
+        ExpectTarget(m, true, "www.example.com");
         ExpectCcu(m, "delete/cpcode/production", """{"objects":[555]}""");
 
         var result = await m.Provider.PurgeAsync(Service, PurgeRequest.ForEverything());

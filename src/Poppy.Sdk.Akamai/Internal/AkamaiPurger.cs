@@ -94,7 +94,7 @@ internal sealed class AkamaiPurger(AkamaiAccount account, AkamaiServiceReader re
             case PurgeKind.Tag:
                 return ("tag", [.. request.Items], null);
             case PurgeKind.All when account.Options.CpCodeId is null:
-                var target = await TargetAsync(service, cancellationToken).ConfigureAwait(false);
+                var target = await TargetAsync(service, withCpCode: true, cancellationToken).ConfigureAwait(false);
                 return target.CpCode is { } cp
                     ? ("cpcode", [cp], "everything as the service's CP code")
                     : ("tag", [AkamaiTranslator.ServiceTag(service.ServiceId)], "everything as the service's cache tag");
@@ -108,7 +108,7 @@ internal sealed class AkamaiPurger(AkamaiAccount account, AkamaiServiceReader re
                 {
                     if (item.StartsWith('/'))
                     {
-                        domains ??= (await TargetAsync(service, cancellationToken).ConfigureAwait(false)).Domains;
+                        domains ??= (await TargetAsync(service, withCpCode: false, cancellationToken).ConfigureAwait(false)).Domains;
                         urls.AddRange(domains.Select(d => (object)("https://" + d + item)));
                     }
                     else
@@ -121,17 +121,23 @@ internal sealed class AkamaiPurger(AkamaiAccount account, AkamaiServiceReader re
         }
     }
 
-    private async Task<ServiceTarget> TargetAsync(ServiceReference service, CancellationToken cancellationToken)
+    private async Task<ServiceTarget> TargetAsync(ServiceReference service, bool withCpCode, CancellationToken cancellationToken)
     {
         if (_targets.TryGetValue(service.ServiceId, out var cached))
         {
+            if (withCpCode && cached.CpCode is null)
+            {
+                cached = cached with { CpCode = await account.Api.CpCodes.FindAsync(AkamaiTranslator.PropertyName(service.ServiceId), cancellationToken).ConfigureAwait(false) };
+                _targets[service.ServiceId] = cached;
+            }
+
             return cached;
         }
 
         var property = await reader.FindAsync(service, cancellationToken).ConfigureAwait(false) ?? throw account.NotFound(service.ServiceId);
         var version = reader.ShownVersion(property);
         var hostnames = await account.Api.Versions.GetHostnamesAsync(property.PropertyId!, version, cancellationToken).ConfigureAwait(false);
-        var cpCode = account.Options.CpCodeId is null ? await account.Api.CpCodes.FindAsync(AkamaiTranslator.PropertyName(service.ServiceId), cancellationToken).ConfigureAwait(false) : null;
+        var cpCode = withCpCode ? await account.Api.CpCodes.FindAsync(AkamaiTranslator.PropertyName(service.ServiceId), cancellationToken).ConfigureAwait(false) : null;
         var target = new ServiceTarget([.. (hostnames.Hostnames?.Items ?? []).Select(h => h.CnameFrom)], cpCode);
         _targets[service.ServiceId] = target;
         return target;
