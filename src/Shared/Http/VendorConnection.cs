@@ -173,6 +173,14 @@ internal sealed class VendorConnection
     {
         ArgumentNullException.ThrowIfNull(response);
         var excerpt = Excerpt(Scrub(response, response.Body), ExcerptLength);
+
+        // A parser's message may quote the body (System.Text.Json does for an invalid literal), and ToString() prints it:
+        // keep the cause only when its text holds no credential.
+        if (cause is not null && Scrub(response, cause.Message) is var scrubbed && !string.Equals(scrubbed, cause.Message, StringComparison.Ordinal))
+        {
+            cause = new FormatException(scrubbed);
+        }
+
         var error = new CdnRequestFailedException(
             Provider,
             string.Create(CultureInfo.InvariantCulture, $"{Settings.Vendor} {response.Operation} returned HTTP {response.Status} with a body that is not {expected}")
