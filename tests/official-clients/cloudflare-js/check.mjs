@@ -77,7 +77,7 @@ expect(token.status === 'active' && typeof token.id === 'string', `token ${JSON.
 const zone = model('Zone', await step('zones.get', () => client.zones.get({ zone_id: zoneId })), ['zones/zones.d.ts', 'Zone']);
 expect(zone.id === zoneId && zone.account?.id === accountId && zone.status === 'active', `zone ${JSON.stringify(zone)}`);
 // The 429 check below sizes its bursts for the Pro plan's purge bucket (25 requests, 5 per second).
-expect(zone.plan?.id === 'pro', `zone plan ${zone.plan?.id}: start the emulator with --cloudflare-plan pro`);
+expect(zone.plan?.legacy_id === 'pro', `zone plan ${zone.plan?.legacy_id}: start the emulator with --cloudflare-plan pro`);
 const zones = [];
 for await (const z of client.zones.list({ account: { id: accountId } })) zones.push(z);
 expect(zones.length === 1 && zones[0].id === zoneId, `zones.list ${zones.length}`);

@@ -65,7 +65,7 @@ internal sealed class AccountEndpoints(CloudflareState state)
             ["permissions"] = new JsonArray(),
             ["plan"] = new JsonObject
             {
-                ["id"] = plan,
+                ["id"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("plan:" + plan)))[..32].ToLowerInvariant(),
                 ["name"] = state.Options.Plan + " Website",
                 ["price"] = 0,
                 ["currency"] = "USD",
