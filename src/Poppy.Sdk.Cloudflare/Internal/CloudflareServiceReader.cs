@@ -231,7 +231,7 @@ internal sealed class CloudflareServiceReader(CloudflareApi api, CloudflareTrans
             {
                 Rules = [new PathRule(name, path)],
                 HostHeaderType = header is null ? HostHeaderType.Domain : header == host ? HostHeaderType.Origin : HostHeaderType.Custom,
-                HostHeaderValue = header is null || header == host ? null : header,
+                HostHeaderValue = header,
             });
         }
 
