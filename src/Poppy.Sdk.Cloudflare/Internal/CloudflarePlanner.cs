@@ -17,7 +17,7 @@ internal sealed class CloudflarePlanner(string providerName, CdnCapabilities cap
     /// <summary>The service id shown by <see cref="ICdnProvider.PlanService"/>, which has none.</summary>
     public const string PlanServiceId = "{service_id}";
 
-    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = CloudflareRequests.WriterOptions.Encoder };
 
     /// <summary>Plans a validated, normalised spec for a service id.</summary>
     public CloudflarePlan Plan(string serviceId, ServiceSpec spec)

@@ -295,7 +295,7 @@ internal sealed class CloudflareTranslator(CloudflareCdnProviderOptions options)
     private static string Json(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Api.CloudflareRequests.WriterOptions))
         {
             write(writer);
         }

@@ -11,6 +11,12 @@ internal static class CloudflareRequests
     /// <summary>The page size of custom hostname lists (Cloudflare's maximum is 50).</summary>
     public const int PageSize = 50;
 
+    /// <summary>
+    /// JSON bodies escape only what JSON requires (quotes, backslashes, control characters), so a base64 manifest or a rule
+    /// expression reads as written; these bodies are never embedded in HTML.
+    /// </summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>One path segment, escaped.</summary>
     public static string Seg(string value) => Uri.EscapeDataString(value);
 
@@ -22,7 +28,7 @@ internal static class CloudflareRequests
     public static HttpContent Body(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
