@@ -43,6 +43,21 @@ internal sealed partial class FakeCloudflare : HttpMessageHandler
     /// <summary>Answers the next purges with 429 (and these headers).</summary>
     public Queue<Action<HttpResponseMessage>> PurgeRefusals { get; } = new();
 
+    /// <summary>Answers for the next requests, before anything else (faults).</summary>
+    public Queue<Func<HttpResponseMessage>> NextAnswers { get; } = new();
+
+    public void ActivateAll()
+    {
+        lock (_gate)
+        {
+            foreach (var h in Hostnames.Values)
+            {
+                h["status"] = "active";
+                h["ssl"]!["status"] = "active";
+            }
+        }
+    }
+
     public int Count(string method, string pathPrefix) => Calls.Count(c => c.StartsWith(method + " " + pathPrefix, StringComparison.Ordinal));
 
     public IEnumerable<JsonObject> Rules(string phase) => EntryPoints.TryGetValue(phase, out var e) ? e.Rules : [];
@@ -64,6 +79,11 @@ internal sealed partial class FakeCloudflare : HttpMessageHandler
         {
             var path = request.RequestUri!.AbsolutePath;
             Calls.Add(request.Method.Method + " " + path + request.RequestUri.Query);
+            if (NextAnswers.TryDequeue(out var answer))
+            {
+                return answer();
+            }
+
             if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: Token })
             {
                 return Error(HttpStatusCode.Forbidden, 10000, "Authentication error");
