@@ -49,11 +49,14 @@ public class DeploymentTests
         var operation = await h.Provider.CreateServiceAsync("svc-1", TestSpecs.Rich());
         var wait = operation.WaitForCompletionAsync();
 
-        // Still pending after a poll: the operation waits one polling interval and reads again.
+        // Still pending after a poll: the operation waits one polling interval and reads again. The zone changes only
+        // once the poll has read it and the operation waits on the clock again (never while a poll runs).
         await h.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(30));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
         Assert.False(wait.IsCompleted);
         h.Zone.Activate("www.example.com");
         await h.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(30));
+        await h.Time.WaitForTimerAsync(TimeSpan.FromSeconds(30));
         Assert.False(wait.IsCompleted);
         h.Zone.Activate("static.example.com");
         await h.Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(30));
