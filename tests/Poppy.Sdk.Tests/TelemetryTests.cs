@@ -12,12 +12,21 @@ public sealed class TelemetryTests
     {
         var collector = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(collector)).SetMinimumLevel(LogLevel.Debug));
-        var activities = new List<Activity>();
+        // The listener is process-wide and other test classes run in parallel: collect thread-safely, and only this
+        // test's activities (children of its own root activity).
+        using var root = new Activity("telemetry-test").Start();
+        var activities = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == "Poppy.Sdk",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
+            ActivityStopped = a =>
+            {
+                if (a.TraceId == root.TraceId)
+                {
+                    activities.Enqueue(a);
+                }
+            },
         };
         ActivitySource.AddActivityListener(listener);
         using var calls = new MetricCollector<long>(null, "Poppy.Sdk", "poppy.provider.calls");
