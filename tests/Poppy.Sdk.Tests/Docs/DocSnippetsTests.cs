@@ -16,7 +16,7 @@ public sealed partial class DocSnippetsTests
 {
     private const string SnippetsFolder = "docs/snippets";
 
-    private static string Root { get; } = FindRoot();
+    internal static string Root { get; } = FindRoot();
 
     public static TheoryData<string> Documents()
     {
