@@ -60,6 +60,10 @@ public class DelegatingCdnProvider : ICdnProvider
     public virtual Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default) =>
         InnerProvider.ResumeOperationAsync(operationId, cancellationToken);
 
+    /// <inheritdoc />
+    public virtual Task VerifyAccessAsync(CancellationToken cancellationToken = default) =>
+        InnerProvider.VerifyAccessAsync(cancellationToken);
+
     /// <summary>Finds the innermost provider of type <typeparamref name="TProvider"/> in a chain of delegating providers.</summary>
     /// <typeparam name="TProvider">The provider type wanted.</typeparam>
     /// <returns>The provider, or null when the chain has none of that type.</returns>

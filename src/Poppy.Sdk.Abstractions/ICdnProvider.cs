@@ -88,4 +88,22 @@ public interface ICdnProvider
     /// <returns>The operation; a create or update is a <see cref="CdnOperation{T}"/> of <see cref="ProviderServiceDetails"/>.</returns>
     /// <exception cref="ArgumentException">The id was not made by this provider (see <see cref="OperationId"/>).</exception>
     Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes the cheapest authenticated read the vendor offers, to check that it answers and accepts the
+    /// credentials (health checks call this). Completes when the vendor answered; throws the mapped error
+    /// (for example <see cref="CdnRequestFailedException"/> with <see cref="CdnErrorCode.Unauthorized"/>) when not.
+    /// The default reads the first item of <see cref="ListServicesAsync"/>; providers override it with a
+    /// smaller read (Fastly: one service of the first page; CloudFront: <c>ListDistributions</c> with <c>MaxItems=1</c>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the vendor answered.</returns>
+    async Task VerifyAccessAsync(CancellationToken cancellationToken = default)
+    {
+        var services = ListServicesAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (services.ConfigureAwait(false))
+        {
+            await services.MoveNextAsync().ConfigureAwait(false);
+        }
+    }
 }

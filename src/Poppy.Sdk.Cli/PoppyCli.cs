@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Poppy.Sdk.Cli;
 
 /// <summary>
@@ -24,10 +26,17 @@ public static class PoppyCli
 
         Options:
           -h, --help                  Show this help.
+          --version                   Show the tool's version.
 
         Run 'poppy validate --help' for the details of a command.
         Exit codes: 0 all valid, 1 some document invalid, 2 usage error or unreadable/unparsable file.
         """;
+
+    /// <summary>The tool's version: the package version (and the commit, in a build from source control).</summary>
+    internal static string Version { get; } =
+        typeof(PoppyCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(PoppyCli).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
 
     /// <summary>Runs the command line.</summary>
     /// <param name="args">The arguments, without the program name.</param>
@@ -52,6 +61,9 @@ public static class PoppyCli
         {
             case "-h" or "--help" or "help":
                 await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+                return Ok;
+            case "--version" when args.Length == 1:
+                await stdout.WriteLineAsync("poppy " + Version).ConfigureAwait(false);
                 return Ok;
             case "validate":
                 return await ValidateCommand.RunAsync(args[1..], stdout, stderr, stdin, cancellationToken).ConfigureAwait(false);

@@ -176,6 +176,11 @@ public class CloudFrontCdnProvider : ICdnProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>One signed <c>ListDistributions</c> with <c>MaxItems=1</c>.</remarks>
+    public virtual Task VerifyAccessAsync(CancellationToken cancellationToken = default) =>
+        _account.Api.Distributions.ListAsync(marker: null, maxItems: 1, cancellationToken);
+
+    /// <inheritdoc />
     /// <remarks>Pages through <c>ListDistributions</c> lazily (100 a page, <c>Marker</c>/<c>NextMarker</c>) and reads each distribution stamped by Poppy, with its drift.</remarks>
     public virtual async IAsyncEnumerable<ProviderService> ListServicesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

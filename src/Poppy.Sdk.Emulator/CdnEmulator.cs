@@ -56,7 +56,7 @@ public sealed class CdnEmulator : IAsyncDisposable
     /// <summary>The emulated Cloudflare API: credentials, inspection, validation, faults.</summary>
     public CloudflareEmulator Cloudflare { get; }
 
-    /// <summary>Starts an emulator on 127.0.0.1.</summary>
+    /// <summary>Starts an emulator on <see cref="CdnEmulatorOptions.Host"/> (127.0.0.1 unless set).</summary>
     /// <param name="options">Options; defaults when null (a free port).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
@@ -71,7 +71,7 @@ public sealed class CdnEmulator : IAsyncDisposable
             builder.Services.AddSingleton(loggerFactory);
         }
 
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, options.Port));
+        builder.WebHost.UseKestrel(k => k.Listen(options.Host, options.Port));
 
         // The host must not take over Ctrl+C/SIGTERM: in-process it would catch the test runner's
         // signals, and standalone the program handles them itself.
@@ -88,8 +88,15 @@ public sealed class CdnEmulator : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
-        return new CdnEmulator(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")), options, vendors);
+        return new CdnEmulator(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{ReachableHost(options.Host)}:{port}/")), options, vendors);
     }
+
+    /// <summary>The host of the base URL: a wildcard address is reached through this machine's loopback.</summary>
+    internal static string ReachableHost(System.Net.IPAddress host) =>
+        host.Equals(System.Net.IPAddress.Any) ? "127.0.0.1"
+        : host.Equals(System.Net.IPAddress.IPv6Any) ? "[::1]"
+        : host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]"
+        : host.ToString();
 
     /// <summary>One emulated vendor by its type.</summary>
     /// <typeparam name="TVendor">The vendor's emulator type (<see cref="FastlyEmulator"/>, …).</typeparam>

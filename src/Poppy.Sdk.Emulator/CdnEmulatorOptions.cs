@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Poppy.Sdk.Emulator.Akamai;
 using Poppy.Sdk.Emulator.Cloudflare;
@@ -11,8 +12,15 @@ public sealed class CdnEmulatorOptions
 {
     private readonly Dictionary<Type, object> _vendors = [];
 
-    /// <summary>The port on 127.0.0.1; 0 (the default) picks a free one.</summary>
+    /// <summary>The port on <see cref="Host"/>; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// The address to listen on. Default 127.0.0.1 (this machine only); <see cref="IPAddress.Any"/> (0.0.0.0)
+    /// in a container whose port is published. The emulator has no TLS and well-known credentials: never expose
+    /// it beyond a test network.
+    /// </summary>
+    public IPAddress Host { get; set; } = IPAddress.Loopback;
 
     /// <summary>The clock delays, deployments and rate-limit windows run on. Default the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -1,38 +1,24 @@
 using Poppy.Sdk.Emulator;
 
-if (!EmulatorCommandLine.TryParse(args, out var options, out var error))
-{
-    if (error is null)
-    {
-        Console.WriteLine(EmulatorCommandLine.Usage);
-        return 0;
-    }
-
-    await Console.Error.WriteLineAsync(error);
-    await Console.Error.WriteLineAsync(EmulatorCommandLine.Usage);
-    return 2;
-}
-
-await using var emulator = await CdnEmulator.StartAsync(options);
-foreach (var line in emulator.DescribeVendors())
-{
-    Console.WriteLine(line);
-}
-
-Console.Out.Flush();
+// The standalone emulator; also the entry point of the poppy-emulator tool (src/Poppy.Sdk.Emulator.Tool links this file).
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
 {
     e.Cancel = true;
     stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-try
-{
-    await Task.Delay(Timeout.Infinite, stop.Token);
-}
-catch (OperationCanceledException)
-{
 }
 
-return 0;
+void OnProcessExit(object? sender, EventArgs e) => stop.Cancel();
+
+Console.CancelKeyPress += OnCancelKeyPress;
+AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+try
+{
+    return await EmulatorCommandLine.RunAsync(args, Console.Out, Console.Error, stop.Token);
+}
+finally
+{
+    // Unhooked before the source is disposed: ProcessExit is raised again when the process ends.
+    Console.CancelKeyPress -= OnCancelKeyPress;
+    AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
+}

@@ -191,6 +191,11 @@ public class FastlyCdnProvider : ICdnProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>One authenticated <c>GET /service?page=1&amp;per_page=1</c>; reads do not count against Fastly's hourly limit.</remarks>
+    public virtual Task VerifyAccessAsync(CancellationToken cancellationToken = default) =>
+        _api.Services.ProbeAsync(cancellationToken);
+
+    /// <inheritdoc />
     public virtual async IAsyncEnumerable<ProviderService> ListServicesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (var page = 1; ; page++)

@@ -321,6 +321,15 @@ public class InMemoryCdnProvider : ICdnProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>Recorded as the operation <c>verify</c>; faults apply to it like to any call.</remarks>
+    public virtual Task VerifyAccessAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Enter("verify", null);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public virtual Task<CdnOperation> ResumeOperationAsync(string operationId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operationId);

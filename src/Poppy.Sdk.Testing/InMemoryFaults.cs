@@ -3,7 +3,7 @@ namespace Poppy.Sdk.Testing;
 /// <summary>
 /// Faults to inject into an <see cref="InMemoryCdnProvider"/>. Each fault applies to the next calls
 /// (optionally only to one operation: <c>create</c>, <c>update</c>, <c>delete</c>, <c>get</c>,
-/// <c>list</c>, <c>purge</c>, <c>resume</c>) and is consumed as it fires. Thread-safe.
+/// <c>list</c>, <c>purge</c>, <c>resume</c>, <c>verify</c>) and is consumed as it fires. Thread-safe.
 /// </summary>
 public sealed class InMemoryFaults
 {

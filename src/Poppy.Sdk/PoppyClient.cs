@@ -93,6 +93,11 @@ public partial class PoppyClient : IDisposable
     /// <returns>True when open.</returns>
     public virtual bool IsCircuitOpen(string provider) => _coordinator.Provider(provider).IsCircuitOpen;
 
+    /// <summary>The resilience and telemetry layer around a registered provider (health checks call through it).</summary>
+    /// <param name="provider">The provider's name.</param>
+    /// <returns>The layer.</returns>
+    internal ResilientCdnProvider ProviderLayer(string provider) => _coordinator.Provider(provider);
+
     /// <summary>
     /// Validates a spec offline: the model rules (DESIGN §2.1), the flavor, and for every provider the spec can land
     /// on, its capabilities and its plan (<see cref="ICdnProvider.PlanService"/>). Makes no network call. A spec it

@@ -5,7 +5,8 @@ public sealed class PoppyCliTests
     [Theory]
     [InlineData]
     [InlineData("frobnicate")]
-    [InlineData("--version")]
+    [InlineData("--frob")]
+    [InlineData("--version", "extra")]
     [InlineData("validate")]
     [InlineData("validate", "--json")]
     [InlineData("validate", "--strict", "x.json")]
@@ -22,7 +23,7 @@ public sealed class PoppyCliTests
 
     [Theory]
     [InlineData("frobnicate", "poppy: unknown command 'frobnicate'.")]
-    [InlineData("--version", "poppy: unknown option '--version'.")]
+    [InlineData("--frob", "poppy: unknown option '--frob'.")]
     [InlineData("validate", "poppy validate: no file given.")]
     [InlineData("validate --strict x.json", "poppy validate: unknown option '--strict'.")]
     [InlineData("validate - -", "poppy validate: '-' (standard input) may be given only once.")]
@@ -52,5 +53,25 @@ public sealed class PoppyCliTests
     public async Task RunAsync_NullWriter_Throws()
     {
         await Assert.ThrowsAsync<ArgumentNullException>(() => PoppyCli.RunAsync(["--help"], null!, TextWriter.Null, TextReader.Null));
+    }
+
+    [Fact]
+    public async Task RunAsync_Version_PrintsThePackageVersionAndExitsZero()
+    {
+        var result = await CliRun.RunAsync("--version");
+
+        Assert.Equal(PoppyCli.Ok, result.Code);
+        Assert.Empty(result.Err);
+        var line = Assert.Single(CliRun.Lines(result.Out));
+        Assert.Matches(@"^poppy \d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$", line);
+        Assert.Equal("poppy " + PoppyCli.Version, line);
+    }
+
+    [Fact]
+    public async Task RunAsync_Help_ListsVersion()
+    {
+        var result = await CliRun.RunAsync("--help");
+
+        Assert.Contains("--version", result.Out, StringComparison.Ordinal);
     }
 }

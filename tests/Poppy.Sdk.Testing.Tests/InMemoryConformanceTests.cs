@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Poppy.Sdk.Testing.Tests;
 
 /// <summary>Fault injection through the in-memory provider's own faults.</summary>
+#region conformance-readme-derive
 public abstract class InMemoryConformanceBase : CdnProviderConformanceTests
 {
     protected override Task InjectTransientFailureAsync(ICdnProvider provider)
@@ -42,6 +43,7 @@ public sealed class InMemoryConformanceTests : InMemoryConformanceBase
         Assert.True(operation.HasCompleted);
     }
 }
+#endregion
 
 /// <summary>The kit against a provider with restricted capabilities: the rejection paths are exercised.</summary>
 public sealed class RestrictedInMemoryConformanceTests : InMemoryConformanceBase

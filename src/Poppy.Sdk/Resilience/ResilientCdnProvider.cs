@@ -32,6 +32,9 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     private readonly RateBudget? _purgeBudget;
     private readonly TimeSpan _callTimeout;
 
+    // When the circuit last opened, until when it refuses calls (UTC ticks on _timeProvider; 0 = never opened).
+    private long _refusesUntilTicks;
+
     public ResilientCdnProvider(ICdnProvider provider, PoppyClientOptions options, TimeProvider timeProvider, ILogger logger, IRateBudgetStore budgets)
         : base(provider)
     {
@@ -57,6 +60,11 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
                 // would open the circuit during any large purge (CloudFront refuses each retry while an invalidation is in
                 // flight) and then refuse every call to the provider, purges included, for BreakDuration.
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is { } e and not CdnRateLimitedException && IsTransient(e)),
+                OnOpened = args =>
+                {
+                    Volatile.Write(ref _refusesUntilTicks, (timeProvider.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    return default;
+                },
             })
             .Build();
 
@@ -76,8 +84,27 @@ internal sealed class ResilientCdnProvider : DelegatingCdnProvider, ICdnOperatio
     /// <summary>Whether calls are being refused without reaching the vendor.</summary>
     public bool IsCircuitOpen => _circuit.CircuitState is CircuitState.Open or CircuitState.Isolated;
 
+    /// <summary>
+    /// Whether a call now would be refused without reaching the vendor: the circuit is open and its break duration
+    /// has not passed (once it has, the next call is let through as the trial that may close it), or it is isolated.
+    /// </summary>
+    public bool RefusesCalls => _circuit.CircuitState switch
+    {
+        CircuitState.Isolated => true,
+        CircuitState.Open => _timeProvider.GetUtcNow().UtcTicks < Volatile.Read(ref _refusesUntilTicks),
+        _ => false,
+    };
+
     /// <inheritdoc />
     public override string Name => ProviderName;
+
+    /// <inheritdoc />
+    public override Task VerifyAccessAsync(CancellationToken cancellationToken = default) =>
+        InvokeAsync("verify", "-", static async (p, _, ct) =>
+        {
+            await p.VerifyAccessAsync(ct).ConfigureAwait(false);
+            return true;
+        }, 0, cancellationToken);
 
     /// <summary>Whether an exception means "try again later / elsewhere".</summary>
     /// <param name="exception">The failure.</param>

@@ -8,7 +8,7 @@ using Poppy.Sdk.Emulator;
 namespace Poppy.Sdk.Tests.Docs;
 
 /// <summary>
-/// The C# in README.md and docs/ is compiled code: every <c>```csharp</c> block sits under a
+/// The C# in README.md, docs/ and the package READMEs (src/*/README.md) is compiled code: every <c>```csharp</c> block sits under a
 /// <c>&lt;!-- snippet: NAME (WHERE) --&gt;</c> line and shows exactly the <c>#region NAME</c> of WHERE — the
 /// docs/snippets project (in the solution, built with warnings as errors) or a source file of the repository.
 /// </summary>
@@ -16,12 +16,13 @@ public sealed partial class DocSnippetsTests
 {
     private const string SnippetsFolder = "docs/snippets";
 
-    private static string Root { get; } = FindRoot();
+    internal static string Root { get; } = FindRoot();
 
     public static TheoryData<string> Documents()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Append(Path.Combine(Root, "README.md")).Order(StringComparer.Ordinal))
+        var packageReadmes = Directory.EnumerateDirectories(Path.Combine(Root, "src")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Append(Path.Combine(Root, "README.md")).Concat(packageReadmes).Order(StringComparer.Ordinal))
         {
             var relative = Path.GetRelativePath(Root, file).Replace('\\', '/');
             if (File.ReadAllText(file).Contains("```csharp", StringComparison.Ordinal))
@@ -61,6 +62,16 @@ public sealed partial class DocSnippetsTests
         }
 
         Assert.True(checkedBlocks > 0);
+    }
+
+    [Fact]
+    public void Documents_IncludeEveryPackageReadmeWithCSharp()
+    {
+        var documents = ((IEnumerable<object[]>)Documents()).Select(row => (string)row[0]).ToList();
+
+        Assert.Contains("src/Poppy.Sdk.Fastly/README.md", documents);   // the one whose MyAuditHandler example was not compiled
+        Assert.Contains("src/Poppy.Sdk.Testing/README.md", documents);
+        Assert.Contains("src/Poppy.Sdk.Emulator/README.md", documents);
     }
 
     [Fact]

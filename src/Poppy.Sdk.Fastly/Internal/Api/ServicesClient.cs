@@ -22,6 +22,10 @@ internal sealed class ServicesClient(VendorConnection connection)
         return (items, HasNextPage(response, items.Count));
     }
 
+    /// <summary>The cheapest authenticated read: one service of the first page (reads do not count against the hourly limit).</summary>
+    public Task ProbeAsync(CancellationToken cancellationToken) =>
+        connection.SendAsync(new VendorRequest(HttpMethod.Get, "service?page=1&per_page=1", "list services (access check)"), cancellationToken);
+
     public Task<FastlyServiceDto> CreateAsync(string name, string comment, CancellationToken cancellationToken) =>
         connection.SendAsync(
             new VendorRequest(HttpMethod.Post, "service", $"create service '{name}'") { Content = Form(("name", name), ("comment", comment), ("type", "vcl")) },
