@@ -101,8 +101,10 @@ public class CatalogStoreBenchmarks
                            replace(replace(t.providers::text, 'FASTLY-template', 'FASTLY-' || lpad(i::text, 7, '0')), 'template', 'svc-' || lpad(i::text, 7, '0'))::jsonb,
                            t.pending_cleanup, t.updated_at
                     FROM generate_series(0, {Services - 1}) AS i, poppy_services AS t WHERE t.service_id = 'template';
-                ANALYZE poppy_services;
                 """));
+            // The steady state autovacuum reaches: statistics, and the GIN index's pending list merged (right after a bulk
+            // insert, a look-up by vendor id scans that list: 3.1 ms instead of 0.09 ms at 100,000 services).
+            await PostgreSqlServer.ExecuteOnAsync(connectionString, "VACUUM ANALYZE poppy_services");
         }
 
         _hot = (await _catalog.GetAsync("svc-0000000"))!;
