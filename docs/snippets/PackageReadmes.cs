@@ -56,8 +56,8 @@ internal static class PoppySdkReadme
 
         var client = provider.GetRequiredService<PoppyClient>();
         var operation = await client.CreateServiceAsync(spec);        // validated first: nothing is sent if invalid
-        CdnService? service = await operation.WaitForCompletionAsync();
-        PurgeReport report = await client.PurgeAsync(service!.ServiceId, PurgeRequest.ForUrls("/index.html"));
+        CdnService service = await operation.WaitForCompletionAsync();
+        PurgeReport report = await client.PurgeAsync(service.ServiceId, PurgeRequest.ForUrls("/index.html"));
         #endregion
         _ = report;
     }

@@ -173,6 +173,11 @@ public class AkamaiCdnProvider : ICdnProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>One signed <c>GET /papi/v1/properties</c> of the configured contract and group (no rule trees read).</remarks>
+    public virtual Task VerifyAccessAsync(CancellationToken cancellationToken = default) =>
+        _account.Api.Properties.ListAsync(cancellationToken);
+
+    /// <inheritdoc />
     /// <remarks>Lists the group's properties (one call; PAPI does not page it) and reads, lazily, each one Poppy stamped (<c>poppy-</c> name and stamped rules).</remarks>
     public virtual async IAsyncEnumerable<ProviderService> ListServicesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

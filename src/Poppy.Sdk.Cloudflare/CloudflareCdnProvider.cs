@@ -308,6 +308,17 @@ public class CloudflareCdnProvider : ICdnProvider
         return hostnames.Select(CloudflareValidation.Of).ToList();
     }
 
+    /// <inheritdoc />
+    /// <remarks>One authenticated <c>GET /user/tokens/verify</c> (no zone scan); an inactive or refused token is the mapped error.</remarks>
+    public virtual async Task VerifyAccessAsync(CancellationToken cancellationToken = default)
+    {
+        var token = await _api.Zones.VerifyTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (token.Status != "active")
+        {
+            throw new CdnRequestFailedException(Name, $"The Cloudflare API token is {token.Status ?? "not active"}.", 401, CdnErrorCode.Unauthorized, isTransient: false);
+        }
+    }
+
     /// <summary>
     /// Checks the configuration against Cloudflare: the token is active (<c>GET /user/tokens/verify</c>) and can read the
     /// SaaS zone (<c>GET /zones/{zone_id}</c>).

@@ -33,4 +33,17 @@ public sealed class ListServicesTests
         m.Verify();
         Assert.Equal(0, m.Http.GetMatchCount(m.Http.When("*")));
     }
+
+    [Fact]
+    public async Task VerifyAccessAsync_ListsTheGroupsPropertiesOnce_ReadingNoRuleTree()
+    {
+        var m = new AkamaiMock();
+        var list = m.Papi(HttpMethod.Get, "properties");
+        list.Respond(_ => Json("""{"properties":{"items":[{"propertyId":"prp_100","propertyName":"poppy-svc-1","latestVersion":1,"productionVersion":1}]}}"""));
+
+        // Any other request (a version or rule tree read) would hit the mock's fallback and fail the call.
+        await ((ICdnProvider)m.Provider).VerifyAccessAsync();
+
+        Assert.Equal(1, m.Http.GetMatchCount(list));
+    }
 }

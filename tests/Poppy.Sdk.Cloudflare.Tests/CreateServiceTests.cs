@@ -141,4 +141,18 @@ public class CreateServiceTests
         mock.Verify();
         Assert.Equal([$"The token cannot read zone '{CloudflareMock.Zone}' (no such zone, or no Zone Read permission)."], problems);
     }
+
+    [Fact]
+    public async Task VerifyAccessAsync_OneTokenCheck_AndARefusedTokenIsUnauthorized()
+    {
+        var mock = new CloudflareMock();
+        mock.Expect(HttpMethod.Get, "user/tokens/verify").Respond(_ => CloudflareMock.Ok("{\"id\":\"tok\",\"status\":\"active\"}"));
+        mock.Expect(HttpMethod.Get, "user/tokens/verify").Respond(_ => CloudflareMock.Error(403, 10000, "Authentication error"));
+
+        await ((ICdnProvider)mock.Provider).VerifyAccessAsync();
+        var refused = await Assert.ThrowsAsync<CdnRequestFailedException>(() => ((ICdnProvider)mock.Provider).VerifyAccessAsync());
+
+        mock.Verify();
+        Assert.Equal(CdnErrorCode.Unauthorized, refused.ErrorCode);
+    }
 }

@@ -68,17 +68,20 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
             return base.CreateTimer(callback, state, dueTime, period);
         }
 
+        // The pending entry becomes visible only once the fake clock holds the timer: a test that sees it and advances
+        // must never advance before the timer exists (it would then be due after the new "now" and never fire).
         var pending = new Pending(this);
-        pending.Set(dueTime);
+        var due = pending.Arm(dueTime);
         var inner = base.CreateTimer(
             s =>
             {
-                pending.Clear();
+                pending.Fired();
                 callback(s);
             },
             state,
             dueTime,
             period);
+        pending.Publish(due);
         return new TrackedTimer(inner, pending);
     }
 
@@ -96,23 +99,46 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
 
     private sealed class Pending(TimerAwareTimeProvider owner)
     {
+        private bool _fired;
+
         public DateTimeOffset Due { get; private set; }
 
-        public void Set(TimeSpan dueTime)
+        /// <summary>Starts an arming: withdrawn until <see cref="Publish"/>; returns when it will be due (null: never).</summary>
+        public DateTimeOffset? Arm(TimeSpan dueTime)
         {
             // The fake clock's own lock is never taken while holding ours.
-            var due = owner.GetUtcNow() + (dueTime == Timeout.InfiniteTimeSpan ? TimeSpan.Zero : dueTime);
+            var due = dueTime == Timeout.InfiniteTimeSpan ? (DateTimeOffset?)null : owner.GetUtcNow() + dueTime;
             lock (owner._gate)
             {
                 owner._pending.Remove(this);
-                if (dueTime != Timeout.InfiniteTimeSpan)
+                _fired = false;
+            }
+
+            return due;
+        }
+
+        /// <summary>Shows the armed timer to waiting tests, unless it has already fired.</summary>
+        public void Publish(DateTimeOffset? due)
+        {
+            lock (owner._gate)
+            {
+                if (due is { } d && !_fired)
                 {
-                    Due = due;
+                    Due = d;
                     owner._pending.Add(this);
                 }
             }
 
             owner.Signal();
+        }
+
+        public void Fired()
+        {
+            lock (owner._gate)
+            {
+                _fired = true;
+                owner._pending.Remove(this);
+            }
         }
 
         public void Clear()
@@ -128,8 +154,10 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            pending.Set(dueTime);
-            return inner.Change(dueTime, period);
+            var due = pending.Arm(dueTime);
+            var changed = inner.Change(dueTime, period);
+            pending.Publish(due);
+            return changed;
         }
 
         public void Dispose()
