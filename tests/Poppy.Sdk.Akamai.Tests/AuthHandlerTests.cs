@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.Akamai.Internal;
 using Poppy.Sdk.Akamai.Internal.Signing;
+using RichardSzalay.MockHttp;
 
 namespace Poppy.Sdk.Akamai.Tests;
 
@@ -96,5 +97,20 @@ public sealed class AuthHandlerTests
 
         Assert.Contains("client_token=akab-client-token-static;", capture.Seen[0].Authorization, StringComparison.Ordinal);
         Assert.Contains("client_token=akab-rotated-token;", capture.Seen[1].Authorization, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Provider_EveryRequest_VerifiesAsAkamaiWouldAndAWrongSecretDoesNot()
+    {
+        // The mock recomputes each signature from the request as received; a provider signing with another secret fails to match.
+        var good = new AkamaiMock();
+        good.Expect(HttpMethod.Post, "papi/v1/search/find-by-value").Respond(_ => AkamaiMock.Json(AkamaiMock.FindByValue()));
+        Assert.Null(await good.Provider.GetServiceAsync(new ServiceReference(AkamaiMock.ServiceId)));
+        good.Verify();
+
+        var bad = new AkamaiMock(o => o.ClientSecret = "another-secret-value-0000");
+        bad.Expect(HttpMethod.Post, "papi/v1/search/find-by-value").Respond(_ => AkamaiMock.Json(AkamaiMock.FindByValue()));
+        await Assert.ThrowsAnyAsync<Exception>(() => bad.Provider.GetServiceAsync(new ServiceReference(AkamaiMock.ServiceId)));
+        Assert.Throws<InvalidOperationException>(bad.Verify);
     }
 }

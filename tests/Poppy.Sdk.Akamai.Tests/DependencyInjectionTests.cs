@@ -1,6 +1,9 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using RichardSzalay.MockHttp;
 
 namespace Poppy.Sdk.Akamai.Tests;
 
@@ -141,5 +144,74 @@ public sealed class DependencyInjectionTests
         var o = AkamaiMock.ValidOptions();
         typeof(AkamaiCdnProviderOptions).GetProperty(property)!.SetValue(o, value);
         Assert.Contains(o.Validate(), p => p.Contains(property, StringComparison.Ordinal));
+    }
+
+    /// <summary>Routes the named client to a mock and removes retry delays (no test waits in real time).</summary>
+    private static void UseMock(IServiceCollection services, MockHttpMessageHandler mock)
+    {
+        services.AddHttpClient(AkamaiPoppyBuilderExtensions.HttpClientNamePrefix + "akamai").ConfigurePrimaryHttpMessageHandler(() => mock);
+        services.Configure<HttpStandardResilienceOptions>(AkamaiPoppyBuilderExtensions.HttpClientNamePrefix + "akamai-standard", o =>
+        {
+            o.Retry.Delay = TimeSpan.Zero;
+            o.Retry.UseJitter = false;
+        });
+    }
+
+    private const string PropertyUrl = "https://akab-test.luna.akamaiapis.net/papi/v1/properties/prp_100";
+
+    [Fact]
+    public async Task AddAkamai_GetAnswered503_RetriedWithAFreshSignature()
+    {
+        var (services, builder) = NewBuilder();
+        var mock = new MockHttpMessageHandler();
+        builder.AddAkamai(configure: Valid);
+        UseMock(services, mock);
+        var signatures = new List<string>();
+        mock.Expect(HttpMethod.Get, PropertyUrl).Respond(r => { signatures.Add(r.Headers.Authorization!.ToString()); return new HttpResponseMessage(HttpStatusCode.ServiceUnavailable); });
+        mock.Expect(HttpMethod.Get, PropertyUrl).Respond(r => { signatures.Add(r.Headers.Authorization!.ToString()); return new HttpResponseMessage(HttpStatusCode.NotFound); });
+        mock.Expect(HttpMethod.Post, "https://akab-test.luna.akamaiapis.net/papi/v1/search/find-by-value").Respond("application/json", """{"versions":{"items":[]}}""");
+        using var sp = services.BuildServiceProvider();
+
+        var service = await sp.GetRequiredKeyedService<ICdnProvider>("akamai").GetServiceAsync(new ServiceReference("svc-1", "prp_100"));
+
+        Assert.Null(service);
+        mock.VerifyNoOutstandingExpectation();
+        Assert.Equal(2, signatures.Count);
+        Assert.NotEqual(signatures[0], signatures[1]);
+        Assert.All(signatures, a => Assert.StartsWith("EG1-HMAC-SHA256 client_token=akab-client-token-static;", a, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddAkamai_GetConnectionFails_Retried()
+    {
+        var (services, builder) = NewBuilder();
+        var mock = new MockHttpMessageHandler();
+        builder.AddAkamai(configure: Valid);
+        UseMock(services, mock);
+        mock.Expect(HttpMethod.Get, PropertyUrl).Throw(new HttpRequestException("Connection reset"));
+        mock.Expect(HttpMethod.Get, PropertyUrl).Respond(HttpStatusCode.NotFound);
+        mock.Expect(HttpMethod.Post, "https://akab-test.luna.akamaiapis.net/papi/v1/search/find-by-value").Respond("application/json", """{"versions":{"items":[]}}""");
+        using var sp = services.BuildServiceProvider();
+
+        Assert.Null(await sp.GetRequiredKeyedService<ICdnProvider>("akamai").GetServiceAsync(new ServiceReference("svc-1", "prp_100")));
+        mock.VerifyNoOutstandingExpectation();
+    }
+
+    [Fact]
+    public async Task AddAkamai_PostAnswered503_NotRepeated()
+    {
+        var (services, builder) = NewBuilder();
+        var mock = new MockHttpMessageHandler();
+        builder.AddAkamai(configure: Valid);
+        UseMock(services, mock);
+        mock.Expect(HttpMethod.Post, "https://akab-test.luna.akamaiapis.net/papi/v1/search/find-by-value").Respond(HttpStatusCode.ServiceUnavailable);
+        using var sp = services.BuildServiceProvider();
+
+        var e = await Assert.ThrowsAsync<CdnRequestFailedException>(() => sp.GetRequiredKeyedService<ICdnProvider>("akamai").GetServiceAsync(new ServiceReference("svc-1")));
+
+        // Repeated, the POST would have met the mock's fallback (404) instead of the one 503 it expects.
+        Assert.Equal(503, e.Status);
+        Assert.True(e.IsTransient);
+        mock.VerifyNoOutstandingExpectation();
     }
 }

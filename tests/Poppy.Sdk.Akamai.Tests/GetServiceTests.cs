@@ -99,6 +99,33 @@ public sealed class GetServiceTests
         Assert.Equal(ProviderStatus.CreateInProgress, service!.Details.Status);
     }
 
+    [Theory]
+    [InlineData(1, null, "CreateInProgress")]
+    [InlineData(null, 1, "Deployed")]
+    public async Task GetServiceAsync_StagingActiveProductionNot_CreateInProgressUntilProduction(int? staging, int? production, string expected)
+    {
+        var m = new AkamaiMock();
+        ExpectRead(m, TestSpecs.Simple(), staging, production);
+
+        var service = await m.Provider.GetServiceAsync(Service);
+
+        Assert.Equal(Enum.Parse<ProviderStatus>(expected), service!.Details.Status);
+    }
+
+    [Fact]
+    public async Task GetServiceAsync_NewerVersionNotYetOnProduction_UpdateInProgress()
+    {
+        var m = new AkamaiMock();
+        m.Papi(HttpMethod.Get, "properties/prp_100").Respond(_ => Json(Property(2, 2, 1)));
+        m.Papi(HttpMethod.Get, "properties/prp_100/versions/1/rules").Respond(_ => Json(Rules(1, "e1", DeployedRules(m, TestSpecs.Simple()))));
+        m.Papi(HttpMethod.Get, "properties/prp_100/versions/1/hostnames", "includeCertStatus=true").Respond(_ => Json(Hostnames(1, "e2", ("www.example.com", "CPS_MANAGED"))));
+
+        var service = await m.Provider.GetServiceAsync(Service);
+
+        m.Verify();
+        Assert.Equal(ProviderStatus.UpdateInProgress, service!.Details.Status);
+    }
+
     [Fact]
     public async Task GetServiceAsync_NoProperty_Null()
     {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
 using Poppy.Sdk;
 using Poppy.Sdk.Akamai;
 using Poppy.Sdk.Akamai.Internal;
@@ -73,7 +75,7 @@ public static class AkamaiPoppyBuilderExtensions
             configure,
             static (o, n) => o.Name = n,
             static o => o.Validate(),
-            static args => ValueTask.FromResult(AkamaiRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage, args.Outcome.Result, args.Outcome.Exception)),
+            static args => ValueTask.FromResult(AkamaiRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             // EdgeGrid is the client's handler, applied once per attempt (fresh timestamp and nonce); the provider never signs.
             static (sp, options) => new AkamaiAuthHandler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
             static (sp, http, options) => new AkamaiCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<AkamaiCdnProvider>>())));

@@ -31,13 +31,14 @@ internal sealed class AkamaiServiceReader(AkamaiAccount account)
         account.Options.ActivationNetworks.Reverse().Select(n => n == "PRODUCTION" ? property.ProductionVersion : property.StagingVersion).FirstOrDefault(v => v is not null)
         ?? property.LatestVersion;
 
-    /// <summary>The status of a property: deployed when its latest version is active on the last network; otherwise in progress.</summary>
+    /// <summary>The status of a property: deployed when its latest version is active on the last network; being created while no version is active there; otherwise being updated.</summary>
     public ProviderStatus Status(PropertyItem property)
     {
         var last = account.Options.ActivationNetworks[^1] == "PRODUCTION" ? property.ProductionVersion : property.StagingVersion;
+        // Until some version is active on the last network the service is still being created (staging may be active already).
         return last == property.LatestVersion ? ProviderStatus.Deployed
-            : property.ProductionVersion is not null || property.StagingVersion is not null ? ProviderStatus.UpdateInProgress
-            : ProviderStatus.CreateInProgress;
+            : last is null ? ProviderStatus.CreateInProgress
+            : ProviderStatus.UpdateInProgress;
     }
 
     /// <summary>Reads a property back: its shown version's rules and hostnames, the spec they describe, and the drift from the stamped manifest.</summary>
