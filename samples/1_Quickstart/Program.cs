@@ -1,13 +1,14 @@
 // Poppy.Sdk quickstart: describe a CDN service once, provision it on several providers, purge it,
-// watch a failover, and clean up. It needs no credentials: Fastly and CloudFront are the local
+// watch a failover, and clean up. It needs no credentials: Fastly, CloudFront and Cloudflare are the local
 // emulator (real HTTP, each vendor's wire protocol, SigV4 for CloudFront), and edge-a / edge-b are
 // in-memory CDNs that behave like asynchronous vendors (they take a few seconds to "deploy"). Set
-// Fastly:ApiToken, or CloudFront:AccessKeyId + CloudFront:SecretAccessKey + CloudFront:AcmCertificateArn
-// (user secrets, or environment variables such as Fastly__ApiToken) to use the real APIs instead.
+// Fastly:ApiToken, or CloudFront:AccessKeyId + CloudFront:SecretAccessKey + CloudFront:AcmCertificateArn,
+// or Cloudflare:ApiToken + Cloudflare:ZoneId + Cloudflare:CnameTarget (user secrets, or environment variables such as Fastly__ApiToken) to use the real APIs instead.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Poppy.Sdk;
+using Poppy.Sdk.Cloudflare;
 using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Serialization;
 using Poppy.Sdk.Testing;
@@ -16,13 +17,14 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
 
 // 1. Register Poppy. Flavors come from appsettings.json ("Poppy" section):
-//    "global"    mirrors a service on fastly, cloudfront and edge-a;
+//    "global"    mirrors a service on fastly, cloudfront, cloudflare and edge-a;
 //    "resilient" places it on edge-a, or on edge-b when edge-a is down.
 //    Without credentials, Fastly and CloudFront are the emulator, started here on 127.0.0.1
 //    (CloudFront "deploys" in 3 seconds there; the real one takes minutes).
 var realFastly = builder.Configuration["Fastly:ApiToken"] is not null;
 var realCloudFront = builder.Configuration["CloudFront:AccessKeyId"] is not null;
-await using var emulator = realFastly && realCloudFront ? null : await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.FromSeconds(3) });
+var realCloudflare = builder.Configuration["Cloudflare:ApiToken"] is not null;
+await using var emulator = realFastly && realCloudFront && realCloudflare ? null : await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.FromSeconds(3) });
 var poppy = builder.Services.AddPoppy(builder.Configuration)
     .AddInMemoryProvider("edge-a", o => o.DeploymentDelay = TimeSpan.FromSeconds(3))
     .AddInMemoryProvider("edge-b", o => o.DeploymentDelay = TimeSpan.FromSeconds(2));
@@ -59,6 +61,23 @@ else
     Console.WriteLine($"CloudFront: the emulator at {emulator!.BaseAddress} (set CloudFront:AccessKeyId and friends to use the real API).");
 }
 
+if (realCloudflare)
+{
+    poppy.AddCloudflare(builder.Configuration.GetSection("Cloudflare"));
+}
+else
+{
+    poppy.AddCloudflare("cloudflare", o =>
+    {
+        o.BaseAddress = new Uri(emulator!.BaseAddress, "client/v4/");
+        (o.ApiToken, o.ZoneId, o.AccountId) = (emulator.Cloudflare.ApiToken, emulator.Cloudflare.ZoneId, emulator.Cloudflare.AccountId);
+        o.Plan = CloudflarePlanTier.Enterprise; // the emulated zone's plan (it sets the minimum edge TTL)
+        o.CnameTarget = "customers.saas.example.net"; // where customer domains point their CNAME
+        o.PollingInterval = TimeSpan.FromSeconds(1);
+    });
+    Console.WriteLine($"Cloudflare: the emulator at {emulator!.BaseAddress} (set Cloudflare:ApiToken and friends to use the real API).");
+}
+
 using var host = builder.Build();
 await host.StartAsync(); // options are validated here: a typo in a flavor stops the app with a clear message
 var client = host.Services.GetRequiredService<PoppyClient>();
@@ -86,7 +105,7 @@ foreach (var plan in client.PlanService(spec))
 }
 
 // 3. Create it on the mirror flavor and show progress until every provider has deployed it.
-Step("Create on flavor 'global' (mirror: fastly + cloudfront + edge-a, in parallel)");
+Step("Create on flavor 'global' (mirror: fastly + cloudfront + cloudflare + edge-a, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
 PrintStatus(service);
@@ -143,7 +162,7 @@ static async Task<T> WaitWithProgressAsync<T>(CdnOperation<T> operation)
         if (operation.StatusDescription != last)
         {
             last = operation.StatusDescription;
-            Console.WriteLine($"  … {last}");
+            Console.WriteLine($"  … {(last!.Length > 200 ? last[..197] + "..." : last)}"); // Cloudflare lists every record to publish
         }
 
         await Task.Delay(TimeSpan.FromMilliseconds(500));

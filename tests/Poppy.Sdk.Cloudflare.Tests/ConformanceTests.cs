@@ -5,8 +5,8 @@ using Poppy.Sdk.Testing;
 namespace Poppy.Sdk.Cloudflare.Tests;
 
 /// <summary>
-/// The conformance kit against the in-test Cloudflare fake (the run against the emulator belongs with the emulator's
-/// Cloudflare part), on the Business plan (the kit updates to a 120 s TTL, under Free and Pro minimums). Deployments complete when the fake marks every hostname and certificate validated.
+/// The conformance kit against the in-test Cloudflare fake (the run against the emulator is
+/// <c>Integration/CloudflareEmulatorConformanceTests</c>), on the Business plan (the kit updates to a 120 s TTL, under Free and Pro minimums). Deployments complete when the fake marks every hostname and certificate validated.
 /// </summary>
 public sealed class ConformanceTests : CdnProviderConformanceTests
 {

@@ -32,6 +32,21 @@ public sealed class CustomHostnameTests : CloudflareTestBase
     }
 
     [Fact]
+    public async Task Create_OriginSniRequestHostHeader_IsAcceptedAndReadBack()
+    {
+        // Cloudflare's model: custom_origin_sni is a host name or the literal ':request_host_header:'.
+        var created = await CreateHostnameAsync("www.customer.example", extra: new JsonObject
+        {
+            ["custom_origin_server"] = "origin.saas.example.net",
+            ["custom_origin_sni"] = ":request_host_header:",
+        });
+
+        Assert.Equal(":request_host_header:", Str(created["custom_origin_sni"]));
+        var bad = await SendAsync(HttpMethod.Post, $"zones/{Zone}/custom_hostnames", new JsonObject { ["hostname"] = "b.customer.example", ["custom_origin_sni"] = ":other:" }, HttpStatusCode.BadRequest);
+        Assert.Equal(1414, ErrorCode(bad));
+    }
+
+    [Fact]
     public async Task Create_Http_HasAnHttpValidationRecord()
     {
         var created = await CreateHostnameAsync("static.customer.example");

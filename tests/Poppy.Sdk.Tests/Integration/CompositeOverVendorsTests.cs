@@ -2,7 +2,7 @@ using Poppy.Sdk.Models;
 
 namespace Poppy.Sdk.Tests.Integration;
 
-/// <summary>The composite client over Fastly and CloudFront on the emulator: offline validation, drift, and the large purge.</summary>
+/// <summary>The composite client over Fastly, CloudFront and Cloudflare on the emulator: offline validation, drift, and the large purge.</summary>
 public sealed class CompositeOverVendorsTests
 {
     [Fact]
@@ -50,6 +50,29 @@ public sealed class CompositeOverVendorsTests
         Assert.Contains(plans[1].Documents, d => d.MediaType.Contains("xml", StringComparison.Ordinal) && d.Content.Contains("www.example.com", StringComparison.Ordinal));
         Assert.NotEmpty(plans[0].Documents);
         Assert.Equal(0, f.VendorCalls);
+    }
+
+    [Fact]
+    public async Task MirrorWithCloudflare_CreatePurgeDelete_EachVendorHoldsThenForgetsTheService()
+    {
+        await using var f = await VendorFixture.StartAsync();
+
+        var (created, _) = await f.CompleteAsync(await f.Client.CreateServiceAsync(TestSpecs.Basic("mirror-cloudflare"), "svc-cf"));
+
+        Assert.Equal(ProviderStatus.Deployed, created.Status);
+        Assert.Equal(["fastly", "cloudflare"], created.Providers.Select(p => p.Provider));
+        var hostname = Assert.Single(f.Emulator.Cloudflare.CustomHostnames);
+        Assert.Equal(("www.example.com", "active"), (hostname.Hostname, hostname.Status));
+        Assert.Contains(created.Providers.Single(p => p.Provider == "cloudflare").AccessUrls, u => u.ProviderUrl.Contains("customers.saas.example.net", StringComparison.Ordinal));
+
+        var purge = await f.Client.StartPurgeAsync("svc-cf", PurgeRequest.ForUrls("/index.html"));
+        await f.CompleteAsync(purge);
+        var purged = Assert.Single(f.Emulator.Cloudflare.Purges);
+        Assert.Equal(("files", "https://www.example.com/index.html"), (purged.Kind, Assert.Single(purged.Items)));
+
+        await f.CompleteAsync(await f.Client.DeleteServiceAsync("svc-cf"));
+        Assert.Empty(f.Emulator.Cloudflare.CustomHostnames);
+        Assert.Empty(f.Emulator.Cloudflare.Rules);
     }
 
     [Fact]

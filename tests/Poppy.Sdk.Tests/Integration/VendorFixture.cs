@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.CloudFront;
+using Poppy.Sdk.Cloudflare;
 using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Fastly;
 using Poppy.Sdk.Testing;
@@ -14,12 +15,13 @@ internal sealed class VendorFixture : IAsyncDisposable
 {
     public const string AcmArn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 
-    private VendorFixture(CdnEmulator emulator, FakeTimeProvider time, FastlyCdnProvider fastly, CloudFrontCdnProvider cloudFront, InMemoryCdnProvider memory, PoppyClient client)
+    private VendorFixture(CdnEmulator emulator, FakeTimeProvider time, FastlyCdnProvider fastly, CloudFrontCdnProvider cloudFront, CloudflareCdnProvider cloudflare, InMemoryCdnProvider memory, PoppyClient client)
     {
         Emulator = emulator;
         Time = time;
         Fastly = fastly;
         CloudFront = cloudFront;
+        Cloudflare = cloudflare;
         Memory = memory;
         Client = client;
     }
@@ -32,11 +34,13 @@ internal sealed class VendorFixture : IAsyncDisposable
 
     public CloudFrontCdnProvider CloudFront { get; }
 
+    public CloudflareCdnProvider Cloudflare { get; }
+
     public InMemoryCdnProvider Memory { get; }
 
     public PoppyClient Client { get; }
 
-    /// <summary>Starts the emulator and builds the client: flavors <c>mirror</c> (fastly, cloudfront), <c>memory-and-cloudfront</c> (memory, cloudfront).</summary>
+    /// <summary>Starts the emulator and builds the client: flavors <c>mirror</c> (fastly, cloudfront), <c>memory-and-cloudfront</c> (memory, cloudfront), <c>mirror-cloudflare</c> (fastly, cloudflare).</summary>
     public static async Task<VendorFixture> StartAsync(string? acmCertificateArn = AcmArn, TimeSpan? invalidationDelay = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
@@ -57,16 +61,27 @@ internal sealed class VendorFixture : IAsyncDisposable
             PollingInterval = TimeSpan.FromSeconds(20),
         };
         var cloudFront = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(cloudFrontOptions, time), cloudFrontOptions, time);
+        var cloudflareOptions = new CloudflareCdnProviderOptions
+        {
+            ApiToken = emulator.Cloudflare.ApiToken,
+            ZoneId = emulator.Cloudflare.ZoneId,
+            CnameTarget = "customers.saas.example.net",
+            Plan = CloudflarePlanTier.Enterprise,
+            BaseAddress = new Uri(emulator.BaseAddress, "client/v4/"),
+            PollingInterval = TimeSpan.FromSeconds(20),
+        };
+        var cloudflare = new CloudflareCdnProvider(CloudflareCdnProvider.CreateHttpClient(cloudflareOptions), cloudflareOptions, time);
         var memory = new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "memory", TimeProvider = time, DeploymentDelay = TimeSpan.FromSeconds(10) });
         var options = new PoppyClientOptions()
             .AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront")
-            .AddFlavor("memory-and-cloudfront", FlavorMode.Mirror, "memory", "cloudfront");
-        var client = new PoppyClient([fastly, cloudFront, memory], options, timeProvider: time);
-        return new VendorFixture(emulator, time, fastly, cloudFront, memory, client);
+            .AddFlavor("memory-and-cloudfront", FlavorMode.Mirror, "memory", "cloudfront")
+            .AddFlavor("mirror-cloudflare", FlavorMode.Mirror, "fastly", "cloudflare");
+        var client = new PoppyClient([fastly, cloudFront, cloudflare, memory], options, timeProvider: time);
+        return new VendorFixture(emulator, time, fastly, cloudFront, cloudflare, memory, client);
     }
 
     /// <summary>Every HTTP call either vendor's emulator answered.</summary>
-    public int VendorCalls => Emulator.Fastly.Calls.Count() + Emulator.CloudFront.Calls.Count();
+    public int VendorCalls => Emulator.Fastly.Calls.Count() + Emulator.CloudFront.Calls.Count() + Emulator.Cloudflare.Calls.Count();
 
     /// <summary>Polls an operation to completion, moving the clock by the operation's hint between polls (not while one runs).</summary>
     /// <returns>The value, and the time that passed on the clock.</returns>

@@ -30,6 +30,9 @@ internal sealed partial class CustomHostnameEndpoints(CloudflareState state)
         zone.MapDelete("/{id}", DeleteAsync);
     }
 
+    /// <summary>The <c>custom_origin_sni</c> value that sends the request's Host header as SNI.</summary>
+    public const string RequestHostHeaderSni = ":request_host_header:";
+
     /// <summary>Whether <paramref name="name"/> is a fully qualified host name Cloudflare accepts.</summary>
     public static bool IsHostname(string name) => name.Length <= 253 && HostnamePattern().IsMatch(name);
 
@@ -220,7 +223,9 @@ internal sealed partial class CustomHostnameEndpoints(CloudflareState state)
             if (body.ContainsKey(name))
             {
                 var value = String(body, name, 1414)?.Trim().TrimEnd('.').ToLowerInvariant();
-                if (!string.IsNullOrEmpty(value) && !IsHostname(value))
+
+                // custom_origin_sni also takes the literal ':request_host_header:' (the request's Host header as SNI).
+                if (!string.IsNullOrEmpty(value) && !IsHostname(value) && !(name == "custom_origin_sni" && value == RequestHostHeaderSni))
                 {
                     throw CloudflareError.BadRequest(1414, $"'{name}' must be a valid host name.");
                 }
