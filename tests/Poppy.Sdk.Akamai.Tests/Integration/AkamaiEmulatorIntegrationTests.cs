@@ -54,7 +54,6 @@ public sealed class AkamaiEmulatorIntegrationTests : AkamaiEmulatorTestBase
 
         // Delete: PAPI refuses to delete an active property, so both networks are deactivated first.
         var delete = await Provider.DeleteServiceAsync(reference);
-        Assert.Equal(ProviderStatus.DeleteInProgress, (await Provider.GetServiceAsync(reference))!.Details.Status);
         await CompleteAsync(delete);
         Assert.Empty(Emulator.Akamai.Properties);
         var calls = Emulator.Akamai.Calls.Calls;
@@ -75,7 +74,7 @@ public sealed class AkamaiEmulatorIntegrationTests : AkamaiEmulatorTestBase
         await CompleteAsync(again);
 
         var property = Assert.Single(Emulator.Akamai.Properties);
-        Assert.Equal(1, property.ProductionVersion);
+        Assert.Equal(property.LatestVersion, property.ProductionVersion);
         Assert.Single(Emulator.Akamai.Calls.Calls, c => c is { Method: "POST", Path: "/papi/v1/properties" });
         Assert.Single(await Provider.ListServicesAsync().ToListAsync());
         Assert.Equal(spec, (await Provider.GetServiceAsync(new ServiceReference("retry-1")))!.Spec);
