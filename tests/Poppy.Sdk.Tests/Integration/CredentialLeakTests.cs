@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Poppy.Sdk.Akamai;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Fastly;
@@ -10,9 +11,9 @@ using Poppy.Sdk.Testing;
 namespace Poppy.Sdk.Tests.Integration;
 
 /// <summary>
-/// Issue 9, defect 5 through the composite: both vendors refuse the credentials on the emulator (CloudFront with a
+/// Issue 9, defect 5 through the composite: every vendor refuses the credentials on the emulator (CloudFront with a
 /// session token and a wrong secret, so it answers <c>SignatureDoesNotMatch</c> with the canonical request; Fastly with
-/// a wrong token). Nothing the client throws, stores in the catalog or logs (at any level, from any category) holds a
+/// a wrong token; Akamai with a wrong EdgeGrid client secret). Nothing the client throws, stores in the catalog or logs (at any level, from any category) holds a
 /// credential value or a canonical request.
 /// </summary>
 public sealed class CredentialLeakTests
@@ -21,9 +22,10 @@ public sealed class CredentialLeakTests
     private const string SessionToken = "FwoGZXIvYXdzEPoppy//////////wEaDComposite+Session/Token0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ==";
     private const string WrongSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYCOMPOSITEKEY";
     private const string WrongToken = "wrong-fastly-token-0a1b2c3d4e5f6a7b";
+    private const string WrongAkamaiSecret = "d3JvbmctYWthbWFpLWNvbXBvc2l0ZS1zZWNyZXQ9PQ==";
 
     [Fact]
-    public async Task CreateServiceAsync_BothVendorsRefuseTheCredentials_NoSecretInExceptionCatalogOrLogs()
+    public async Task CreateServiceAsync_EveryVendorRefusesTheCredentials_NoSecretInExceptionCatalogOrLogs()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
         var logs = new FakeLogCollector();
@@ -44,14 +46,27 @@ public sealed class CredentialLeakTests
             AcmCertificateArn = VendorFixture.AcmArn,
         };
         var cloudFront = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(cloudFrontOptions, time), cloudFrontOptions, time, loggerFactory.CreateLogger<CloudFrontCdnProvider>());
-        var options = new PoppyClientOptions().AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront");
-        using var client = new PoppyClient([fastly, cloudFront], options, timeProvider: time, loggerFactory: loggerFactory);
+        var akamaiOptions = new AkamaiCdnProviderOptions
+        {
+            BaseAddress = emulator.BaseAddress,
+            ClientToken = emulator.Akamai.Options.ClientToken,
+            ClientSecret = WrongAkamaiSecret,
+            AccessToken = emulator.Akamai.Options.AccessToken,
+            ContractId = "ctr_" + emulator.Akamai.Options.ContractId,
+            GroupId = "grp_" + emulator.Akamai.Options.GroupId,
+            ProductId = "prd_" + emulator.Akamai.Options.Products[0],
+            NotifyEmails = ["ops@example.com"],
+        };
+        var akamai = new AkamaiCdnProvider(AkamaiCdnProvider.CreateHttpClient(akamaiOptions, time), akamaiOptions, time, loggerFactory.CreateLogger<AkamaiCdnProvider>());
+        var options = new PoppyClientOptions().AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront", "akamai");
+        using var client = new PoppyClient([fastly, cloudFront, akamai], options, timeProvider: time, loggerFactory: loggerFactory);
 
         var error = await Assert.ThrowsAnyAsync<CdnException>(() => client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
 
         // The emulator did answer SignatureDoesNotMatch with the canonical request: the leak was really provoked.
         Assert.Contains(emulator.CloudFront.Calls.Calls, c => c.Status == 403);
         Assert.Contains(emulator.Fastly.Calls.Calls, c => c.Status == 401);
+        Assert.Contains(emulator.Akamai.Calls.Calls, c => c.Status == 401);
         var texts = new List<string> { error.Message, error.ToString(), ProviderError.FromException(error).Message };
         if (error is CdnAllProvidersFailedException all)
         {
@@ -62,7 +77,7 @@ public sealed class CredentialLeakTests
         var storedErrors = stored?.Providers.Select(p => p.Error).OfType<ProviderError>().ToList() ?? [];
         texts.AddRange(storedErrors.Select(e => e.Message));
         Assert.NotNull(stored);
-        Assert.Equal(["fastly", "cloudfront"], stored.Providers.Where(p => p.Error is not null).Select(p => p.Provider));
+        Assert.Equal(["fastly", "cloudfront", "akamai"], stored.Providers.Where(p => p.Error is not null).Select(p => p.Provider));
         Assert.Equal("SignatureDoesNotMatch", stored.Providers.Single(p => p.Provider == "cloudfront").Error!.VendorCode);
         var records = logs.GetSnapshot();
         Assert.Contains(records, r => r.Id.Id == 1001);
@@ -71,7 +86,7 @@ public sealed class CredentialLeakTests
         Assert.Contains(texts, t => t.Contains("SignatureDoesNotMatch", StringComparison.Ordinal));
         foreach (var text in texts)
         {
-            foreach (var secret in new[] { SessionToken, WrongSecret, WrongToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiToken })
+            foreach (var secret in new[] { SessionToken, WrongSecret, WrongToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiToken, WrongAkamaiSecret, emulator.Akamai.Options.ClientSecret, emulator.Akamai.Options.ClientToken, emulator.Akamai.Options.AccessToken })
             {
                 for (var i = 0; i + 12 <= secret.Length; i += 4)
                 {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Poppy.Sdk.Akamai;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.Emulator;
 using Poppy.Sdk.Fastly;
@@ -7,19 +8,20 @@ using Poppy.Sdk.Testing;
 namespace Poppy.Sdk.Tests.Integration;
 
 /// <summary>
-/// The composite client over the real Fastly and CloudFront providers talking HTTP to the in-process emulator, plus an
+/// The composite client over the real Fastly, CloudFront and Akamai providers talking HTTP to the in-process emulator, plus an
 /// in-memory CDN, all on one fake clock. The clock only moves between calls, never while the code under test runs.
 /// </summary>
 internal sealed class VendorFixture : IAsyncDisposable
 {
     public const string AcmArn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 
-    private VendorFixture(CdnEmulator emulator, FakeTimeProvider time, FastlyCdnProvider fastly, CloudFrontCdnProvider cloudFront, InMemoryCdnProvider memory, PoppyClient client)
+    private VendorFixture(CdnEmulator emulator, FakeTimeProvider time, FastlyCdnProvider fastly, CloudFrontCdnProvider cloudFront, AkamaiCdnProvider akamai, InMemoryCdnProvider memory, PoppyClient client)
     {
         Emulator = emulator;
         Time = time;
         Fastly = fastly;
         CloudFront = cloudFront;
+        Akamai = akamai;
         Memory = memory;
         Client = client;
     }
@@ -32,11 +34,13 @@ internal sealed class VendorFixture : IAsyncDisposable
 
     public CloudFrontCdnProvider CloudFront { get; }
 
+    public AkamaiCdnProvider Akamai { get; }
+
     public InMemoryCdnProvider Memory { get; }
 
     public PoppyClient Client { get; }
 
-    /// <summary>Starts the emulator and builds the client: flavors <c>mirror</c> (fastly, cloudfront), <c>memory-and-cloudfront</c> (memory, cloudfront).</summary>
+    /// <summary>Starts the emulator and builds the client: flavors <c>mirror</c> (fastly, cloudfront), <c>global</c> (fastly, cloudfront, akamai), <c>memory-and-cloudfront</c> (memory, cloudfront).</summary>
     public static async Task<VendorFixture> StartAsync(string? acmCertificateArn = AcmArn, TimeSpan? invalidationDelay = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
@@ -57,16 +61,30 @@ internal sealed class VendorFixture : IAsyncDisposable
             PollingInterval = TimeSpan.FromSeconds(20),
         };
         var cloudFront = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(cloudFrontOptions, time), cloudFrontOptions, time);
+        var akamaiOptions = new AkamaiCdnProviderOptions
+        {
+            BaseAddress = emulator.BaseAddress,
+            ClientToken = emulator.Akamai.Options.ClientToken,
+            ClientSecret = emulator.Akamai.Options.ClientSecret,
+            AccessToken = emulator.Akamai.Options.AccessToken,
+            ContractId = "ctr_" + emulator.Akamai.Options.ContractId,
+            GroupId = "grp_" + emulator.Akamai.Options.GroupId,
+            ProductId = "prd_" + emulator.Akamai.Options.Products[0],
+            NotifyEmails = ["ops@example.com"],
+            PollingInterval = TimeSpan.FromSeconds(30),
+        };
+        var akamai = new AkamaiCdnProvider(AkamaiCdnProvider.CreateHttpClient(akamaiOptions, time), akamaiOptions, time);
         var memory = new InMemoryCdnProvider(new InMemoryCdnProviderOptions { Name = "memory", TimeProvider = time, DeploymentDelay = TimeSpan.FromSeconds(10) });
         var options = new PoppyClientOptions()
             .AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront")
+            .AddFlavor("global", FlavorMode.Mirror, "fastly", "cloudfront", "akamai")
             .AddFlavor("memory-and-cloudfront", FlavorMode.Mirror, "memory", "cloudfront");
-        var client = new PoppyClient([fastly, cloudFront, memory], options, timeProvider: time);
-        return new VendorFixture(emulator, time, fastly, cloudFront, memory, client);
+        var client = new PoppyClient([fastly, cloudFront, akamai, memory], options, timeProvider: time);
+        return new VendorFixture(emulator, time, fastly, cloudFront, akamai, memory, client);
     }
 
-    /// <summary>Every HTTP call either vendor's emulator answered.</summary>
-    public int VendorCalls => Emulator.Fastly.Calls.Count() + Emulator.CloudFront.Calls.Count();
+    /// <summary>Every HTTP call a vendor's emulator answered.</summary>
+    public int VendorCalls => Emulator.Fastly.Calls.Count() + Emulator.CloudFront.Calls.Count() + Emulator.Akamai.Calls.Count();
 
     /// <summary>Polls an operation to completion, moving the clock by the operation's hint between polls (not while one runs).</summary>
     /// <returns>The value, and the time that passed on the clock.</returns>
