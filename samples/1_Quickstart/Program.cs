@@ -1,9 +1,11 @@
 // Poppy.Sdk quickstart: describe a CDN service once, provision it on several providers, purge it,
-// watch a failover, and clean up. It needs no credentials: Fastly, CloudFront and Cloudflare are the local
-// emulator (real HTTP, each vendor's wire protocol, SigV4 for CloudFront), and edge-a / edge-b are
-// in-memory CDNs that behave like asynchronous vendors (they take a few seconds to "deploy"). Set
-// Fastly:ApiToken, or CloudFront:AccessKeyId + CloudFront:SecretAccessKey + CloudFront:AcmCertificateArn,
-// or Cloudflare:ApiToken + Cloudflare:ZoneId + Cloudflare:CnameTarget (user secrets, or environment variables such as Fastly__ApiToken) to use the real APIs instead.
+// watch a failover, and clean up. It needs no credentials: Fastly, CloudFront, Akamai and Cloudflare are the
+// local emulator (real HTTP, each vendor's wire protocol: SigV4 for CloudFront, EdgeGrid for Akamai), and edge-a /
+// edge-b are in-memory CDNs that behave like asynchronous vendors (they take a few seconds to "deploy"). Set
+// Fastly:ApiToken, or CloudFront:AccessKeyId + CloudFront:SecretAccessKey + CloudFront:AcmCertificateArn, or
+// Akamai:ClientToken (with ClientSecret, AccessToken, Host, ContractId, GroupId, ProductId, NotifyEmails), or
+// Cloudflare:ApiToken + Cloudflare:ZoneId + Cloudflare:CnameTarget (user secrets, or environment variables such as
+// Fastly__ApiToken) to use the real APIs instead.
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,14 +19,15 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: false);
 
 // 1. Register Poppy. Flavors come from appsettings.json ("Poppy" section):
-//    "global"    mirrors a service on fastly, cloudfront, cloudflare and edge-a;
+//    "global"    mirrors a service on fastly, cloudfront, akamai, cloudflare and edge-a;
 //    "resilient" places it on edge-a, or on edge-b when edge-a is down.
-//    Without credentials, Fastly and CloudFront are the emulator, started here on 127.0.0.1
-//    (CloudFront "deploys" in 3 seconds there; the real one takes minutes).
+//    Without credentials, Fastly, CloudFront and Akamai are the emulator, started here on 127.0.0.1
+//    (CloudFront and Akamai "deploy" in 3 seconds there; the real ones take minutes).
 var realFastly = builder.Configuration["Fastly:ApiToken"] is not null;
 var realCloudFront = builder.Configuration["CloudFront:AccessKeyId"] is not null;
 var realCloudflare = builder.Configuration["Cloudflare:ApiToken"] is not null;
-await using var emulator = realFastly && realCloudFront && realCloudflare ? null : await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.FromSeconds(3) });
+var realAkamai = builder.Configuration["Akamai:ClientToken"] is not null || builder.Configuration["Akamai:EdgeRcPath"] is not null;
+await using var emulator = realFastly && realCloudFront && realAkamai && realCloudflare ? null : await CdnEmulator.StartAsync(new CdnEmulatorOptions { DeployDelay = TimeSpan.FromSeconds(3) });
 var poppy = builder.Services.AddPoppy(builder.Configuration)
     .AddInMemoryProvider("edge-a", o => o.DeploymentDelay = TimeSpan.FromSeconds(3))
     .AddInMemoryProvider("edge-b", o => o.DeploymentDelay = TimeSpan.FromSeconds(2));
@@ -78,6 +81,22 @@ else
     Console.WriteLine($"Cloudflare: the emulator at {emulator!.BaseAddress} (set Cloudflare:ApiToken and friends to use the real API).");
 }
 
+if (realAkamai)
+{
+    poppy.AddAkamai(builder.Configuration.GetSection("Akamai"));
+}
+else
+{
+    poppy.AddAkamai("akamai", o =>
+    {
+        (o.BaseAddress, o.ClientToken, o.ClientSecret, o.AccessToken) = (emulator!.BaseAddress, emulator.Akamai.Options.ClientToken, emulator.Akamai.Options.ClientSecret, emulator.Akamai.Options.AccessToken);
+        (o.ContractId, o.GroupId, o.ProductId) = ("ctr_" + emulator.Akamai.Options.ContractId, "grp_" + emulator.Akamai.Options.GroupId, "prd_" + emulator.Akamai.Options.Products[0]);
+        o.NotifyEmails = ["ops@quickstart.example"];
+        o.PollingInterval = TimeSpan.FromSeconds(1);
+    });
+    Console.WriteLine($"Akamai: the emulator at {emulator!.BaseAddress} (set Akamai:ClientToken and friends to use the real API).");
+}
+
 using var host = builder.Build();
 await host.StartAsync(); // options are validated here: a typo in a flavor stops the app with a clear message
 var client = host.Services.GetRequiredService<PoppyClient>();
@@ -105,7 +124,7 @@ foreach (var plan in client.PlanService(spec))
 }
 
 // 3. Create it on the mirror flavor and show progress until every provider has deployed it.
-Step("Create on flavor 'global' (mirror: fastly + cloudfront + cloudflare + edge-a, in parallel)");
+Step("Create on flavor 'global' (mirror: fastly + cloudfront + akamai + cloudflare + edge-a, in parallel)");
 var create = await client.CreateServiceAsync(spec);
 var service = await WaitWithProgressAsync(create);
 PrintStatus(service);

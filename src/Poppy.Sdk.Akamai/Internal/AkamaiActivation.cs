@@ -95,6 +95,12 @@ internal sealed class AkamaiActivation(AkamaiAccount account, AkamaiServiceReade
                 AkamaiLog.Activating(account.Logger, propertyId, version, network, submitted);
                 return OperationState<ProviderServiceDetails>.Pending($"Akamai {network} activation of version {version} submitted ({submitted})");
             }
+            catch (CdnRequestFailedException e) when (AkamaiErrorMapper.IsAnotherActivationPending(e))
+            {
+                // An earlier version's activation (a create or update retried before it finished) still holds the network.
+                AkamaiLog.WaitingForOtherActivation(account.Logger, propertyId, version, network);
+                return OperationState<ProviderServiceDetails>.Pending($"Akamai {network}: waiting for another version's activation to finish before activating version {version}");
+            }
             catch (CdnRequestFailedException e) when (AkamaiErrorMapper.IsAlreadyActive(e))
             {
                 AkamaiLog.AlreadyActive(account.Logger, propertyId, version, network);

@@ -87,6 +87,13 @@ internal sealed class AkamaiErrorMapper : IVendorErrorMapper
     public static bool IsAlreadyActive(CdnRequestFailedException error) =>
         error.Status == 422 && (error.Message.Contains("already active", StringComparison.OrdinalIgnoreCase) || error.VendorErrorCode?.Contains("already", StringComparison.OrdinalIgnoreCase) == true || error.Message.Contains("Activation Unprocessable", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// Whether an exception is PAPI's 422 refusing an activation because another one (of another version) is still pending
+    /// on that network: the caller waits for it to finish and submits again on a later poll.
+    /// </summary>
+    public static bool IsAnotherActivationPending(CdnRequestFailedException error) =>
+        error.Status == 422 && (error.Message.Contains("still pending", StringComparison.OrdinalIgnoreCase) || error.VendorErrorCode?.Contains("pending", StringComparison.OrdinalIgnoreCase) == true);
+
     /// <summary>Whether an exception is a 409 "resource busy" (another edit or activation in progress).</summary>
     public static bool IsBusy(CdnRequestFailedException error) => error.Status == 409 && error.IsTransient;
 

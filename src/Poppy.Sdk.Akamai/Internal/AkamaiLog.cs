@@ -37,4 +37,7 @@ internal static partial class AkamaiLog
 
     [LoggerMessage(3210, LogLevel.Information, "Akamai: version {Version} of property {PropertyId} was already active on {Network} (422); counted as done.")]
     public static partial void AlreadyActive(ILogger logger, string propertyId, int version, string network);
+
+    [LoggerMessage(3211, LogLevel.Information, "Akamai: another version's activation of property {PropertyId} is still pending on {Network}; version {Version} is submitted once it finishes.")]
+    public static partial void WaitingForOtherActivation(ILogger logger, string propertyId, int version, string network);
 }

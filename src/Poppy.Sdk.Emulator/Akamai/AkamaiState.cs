@@ -170,16 +170,23 @@ internal sealed class AkamaiProperty(long id, string name, string productId, str
     public AkamaiVersion? Version(int number) => number >= 1 && number <= Versions.Count ? Versions[number - 1] : null;
 }
 
-/// <summary>A property version: its rule tree and hostnames, each with its own etag, and the version's etag.</summary>
+/// <summary>
+/// A property version: its rule tree and hostnames under one etag. PAPI's etag is "an opaque digest representing a
+/// snapshot of the property version" (techdocs, Concurrency control): the version, its rules and its hostnames answer
+/// the same digest, and an edit of either changes it, so the etag a rules PUT returns is the If-Match of the next
+/// hostnames PUT.
+/// </summary>
 internal sealed class AkamaiVersion(int number, DateTimeOffset updated)
 {
     public int Number { get; } = number;
 
     public string Etag { get; set; } = "";
 
-    public string RulesEtag { get; set; } = "";
+    /// <summary>The etag the rules resource answers and expects: the version's.</summary>
+    public string RulesEtag { get => Etag; set => Etag = value; }
 
-    public string HostnamesEtag { get; set; } = "";
+    /// <summary>The etag the hostnames resource answers and expects: the version's.</summary>
+    public string HostnamesEtag { get => Etag; set => Etag = value; }
 
     public string RuleFormat { get; set; } = "latest";
 

@@ -91,6 +91,26 @@ public sealed class PropertyTests : AkamaiTestBase
     }
 
     [Fact]
+    public async Task Etag_IsOneDigestOfTheVersion_RulesPutEtagIsTheIfMatchOfTheHostnamesPut()
+    {
+        // PAPI's etag is "an opaque digest string representing a snapshot of the property version" (Concurrency control).
+        var (propertyId, cpcodeId, ehn) = await CreatePropertyAsync("www.example.com");
+        var version = $"/papi/v1/properties/{propertyId}/versions/1{Cg}";
+        var rules = $"/papi/v1/properties/{propertyId}/versions/1/rules{Cg}";
+        var hostnames = $"/papi/v1/properties/{propertyId}/versions/1/hostnames{Cg}";
+        var etag = (await CallAsync(HttpMethod.Get, rules))["etag"]!.GetValue<string>();
+        Assert.Equal(etag, (await CallAsync(HttpMethod.Get, hostnames))["etag"]!.GetValue<string>());
+
+        var afterRules = (await CallAsync(HttpMethod.Put, rules, Rules(cpcodeId), headers: ("If-Match", $"\"{etag}\"")))["etag"]!.GetValue<string>();
+        var afterHostnames = await CallAsync(HttpMethod.Put, hostnames, new[] { new { cnameFrom = "www.example.com", edgeHostnameId = ehn, certProvisioningType = "DEFAULT" } }, headers: ("If-Match", $"\"{afterRules}\""));
+
+        var now = afterHostnames["etag"]!.GetValue<string>();
+        Assert.NotEqual(afterRules, now);
+        Assert.Equal(now, (await CallAsync(HttpMethod.Get, version))["versions"]!["items"]![0]!["etag"]!.GetValue<string>());
+        await CallAsync(HttpMethod.Put, rules, Rules(cpcodeId), HttpStatusCode.PreconditionFailed, ("If-Match", $"\"{afterRules}\""));
+    }
+
+    [Fact]
     public async Task Rules_PutWithDatedMediaType_FreezesTheRuleFormat_LatestAndJunkAreTold()
     {
         var (propertyId, cpcodeId, _) = await CreatePropertyAsync();

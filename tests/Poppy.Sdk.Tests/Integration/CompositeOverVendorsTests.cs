@@ -2,7 +2,7 @@ using Poppy.Sdk.Models;
 
 namespace Poppy.Sdk.Tests.Integration;
 
-/// <summary>The composite client over Fastly, CloudFront and Cloudflare on the emulator: offline validation, drift, and the large purge.</summary>
+/// <summary>The composite client over Fastly, CloudFront, Akamai and Cloudflare on the emulator: offline validation, drift, and the large purge.</summary>
 public sealed class CompositeOverVendorsTests
 {
     [Fact]
@@ -145,5 +145,28 @@ public sealed class CompositeOverVendorsTests
         Assert.Single(f.Emulator.Fastly.Services, s => s.Comment.Contains("svc-1", StringComparison.Ordinal));
         Assert.Single(f.Emulator.CloudFront.Distributions);
         Assert.Equal(ProviderStatus.Deployed, (await f.Client.GetServiceAsync("svc-1"))!.Status);
+    }
+
+    [Fact]
+    public async Task Global_CreatePurgeDelete_OnFastlyCloudFrontAndAkamai()
+    {
+        await using var f = await VendorFixture.StartAsync();
+        var spec = TestSpecs.Basic("global");
+
+        await f.CompleteAsync(await f.Client.CreateServiceAsync(spec, "svc-1"));
+        var service = (await f.Client.GetServiceAsync("svc-1"))!;
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
+        Assert.Equal(["fastly", "cloudfront", "akamai"], service.Providers.Select(p => p.Provider));
+        var akamai = Assert.Single(f.Emulator.Akamai.Properties);
+        Assert.Equal((1, 1), (akamai.StagingVersion, akamai.ProductionVersion));
+        Assert.Empty((await f.Client.GetProviderServiceAsync("svc-1", "akamai"))!.Drift);
+
+        var (report, _) = await f.CompleteAsync(await f.Client.StartPurgeAsync("svc-1", PurgeRequest.ForUrls("https://www.example.com/a.css")));
+        Assert.True(report.IsSuccess);
+        Assert.Equal(["https://www.example.com/a.css"], Assert.Single(f.Emulator.Akamai.Purges).Objects);
+
+        await f.CompleteAsync(await f.Client.DeleteServiceAsync("svc-1"));
+        Assert.Empty(f.Emulator.Akamai.Properties);
+        Assert.Empty(f.Emulator.CloudFront.Distributions);
     }
 }

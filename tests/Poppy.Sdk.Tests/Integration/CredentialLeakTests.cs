@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Poppy.Sdk.Akamai;
 using Poppy.Sdk.CloudFront;
 using Poppy.Sdk.Cloudflare;
 using Poppy.Sdk.Emulator;
@@ -13,7 +14,7 @@ namespace Poppy.Sdk.Tests.Integration;
 /// <summary>
 /// Issue 9, defect 5 through the composite: every vendor refuses the credentials on the emulator (CloudFront with a
 /// session token and a wrong secret, so it answers <c>SignatureDoesNotMatch</c> with the canonical request; Fastly and
-/// Cloudflare with a wrong token). Nothing the client throws, stores in the catalog or logs (at any level, from any category) holds a
+/// Cloudflare with a wrong token; Akamai with a wrong EdgeGrid client secret). Nothing the client throws, stores in the catalog or logs (at any level, from any category) holds a
 /// credential value or a canonical request.
 /// </summary>
 public sealed class CredentialLeakTests
@@ -23,6 +24,7 @@ public sealed class CredentialLeakTests
     private const string WrongSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYCOMPOSITEKEY";
     private const string WrongToken = "wrong-fastly-token-0a1b2c3d4e5f6a7b";
     private const string WrongCloudflareToken = "wrongCloudflareToken_9f8e7d6c5b4a3210zyxw";
+    private const string WrongAkamaiSecret = "d3JvbmctYWthbWFpLWNvbXBvc2l0ZS1zZWNyZXQ9PQ==";
 
     [Fact]
     public async Task CreateServiceAsync_EveryVendorRefusesTheCredentials_NoSecretInExceptionCatalogOrLogs()
@@ -55,8 +57,20 @@ public sealed class CredentialLeakTests
             BaseAddress = new Uri(emulator.BaseAddress, "client/v4/"),
         };
         var cloudflare = new CloudflareCdnProvider(CloudflareCdnProvider.CreateHttpClient(cloudflareOptions), cloudflareOptions, time, loggerFactory.CreateLogger<CloudflareCdnProvider>());
-        var options = new PoppyClientOptions().AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront", "cloudflare");
-        using var client = new PoppyClient([fastly, cloudFront, cloudflare], options, timeProvider: time, loggerFactory: loggerFactory);
+        var akamaiOptions = new AkamaiCdnProviderOptions
+        {
+            BaseAddress = emulator.BaseAddress,
+            ClientToken = emulator.Akamai.Options.ClientToken,
+            ClientSecret = WrongAkamaiSecret,
+            AccessToken = emulator.Akamai.Options.AccessToken,
+            ContractId = "ctr_" + emulator.Akamai.Options.ContractId,
+            GroupId = "grp_" + emulator.Akamai.Options.GroupId,
+            ProductId = "prd_" + emulator.Akamai.Options.Products[0],
+            NotifyEmails = ["ops@example.com"],
+        };
+        var akamai = new AkamaiCdnProvider(AkamaiCdnProvider.CreateHttpClient(akamaiOptions, time), akamaiOptions, time, loggerFactory.CreateLogger<AkamaiCdnProvider>());
+        var options = new PoppyClientOptions().AddFlavor("mirror", FlavorMode.Mirror, "fastly", "cloudfront", "cloudflare", "akamai");
+        using var client = new PoppyClient([fastly, cloudFront, cloudflare, akamai], options, timeProvider: time, loggerFactory: loggerFactory);
 
         var error = await Assert.ThrowsAnyAsync<CdnException>(() => client.CreateServiceAsync(TestSpecs.Basic(), "svc-1"));
 
@@ -64,6 +78,7 @@ public sealed class CredentialLeakTests
         Assert.Contains(emulator.CloudFront.Calls.Calls, c => c.Status == 403);
         Assert.Contains(emulator.Fastly.Calls.Calls, c => c.Status == 401);
         Assert.Contains(emulator.Cloudflare.Calls.Calls, c => c.Status == 403);
+        Assert.Contains(emulator.Akamai.Calls.Calls, c => c.Status == 401);
         var texts = new List<string> { error.Message, error.ToString(), ProviderError.FromException(error).Message };
         if (error is CdnAllProvidersFailedException all)
         {
@@ -74,7 +89,7 @@ public sealed class CredentialLeakTests
         var storedErrors = stored?.Providers.Select(p => p.Error).OfType<ProviderError>().ToList() ?? [];
         texts.AddRange(storedErrors.Select(e => e.Message));
         Assert.NotNull(stored);
-        Assert.Equal(["fastly", "cloudfront", "cloudflare"], stored.Providers.Where(p => p.Error is not null).Select(p => p.Provider));
+        Assert.Equal(["fastly", "cloudfront", "cloudflare", "akamai"], stored.Providers.Where(p => p.Error is not null).Select(p => p.Provider));
         Assert.Equal("SignatureDoesNotMatch", stored.Providers.Single(p => p.Provider == "cloudfront").Error!.VendorCode);
         var records = logs.GetSnapshot();
         Assert.Contains(records, r => r.Id.Id == 1001);
@@ -83,7 +98,7 @@ public sealed class CredentialLeakTests
         Assert.Contains(texts, t => t.Contains("SignatureDoesNotMatch", StringComparison.Ordinal));
         foreach (var text in texts)
         {
-            foreach (var secret in new[] { SessionToken, WrongSecret, WrongToken, WrongCloudflareToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiToken, emulator.Cloudflare.ApiToken })
+            foreach (var secret in new[] { WrongCloudflareToken, emulator.Cloudflare.ApiToken, SessionToken, WrongSecret, WrongToken, AccessKeyId, emulator.CloudFront.SecretAccessKey, emulator.Fastly.ApiToken, WrongAkamaiSecret, emulator.Akamai.Options.ClientSecret, emulator.Akamai.Options.ClientToken, emulator.Akamai.Options.AccessToken })
             {
                 for (var i = 0; i + 12 <= secret.Length; i += 4)
                 {
