@@ -1,37 +1,19 @@
-using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.Emulator;
-using Poppy.Sdk.Testing;
+using Poppy.Sdk.TestSupport;
 
 namespace Poppy.Sdk.CloudFront.Tests.Integration;
 
 /// <summary>
 /// The provider conformance kit: the real CloudFront provider against the emulated CloudFront API over
-/// HTTP, SigV4 and all. Provider and emulator share a <see cref="FakeTimeProvider"/>, so deployments and
+/// HTTP, SigV4 and all. Provider and emulator share a fake clock, so deployments and
 /// invalidations complete by advancing the clock, never by waiting.
 /// </summary>
-public sealed class CloudFrontEmulatorConformanceTests : CdnProviderConformanceTests, IAsyncLifetime
+public sealed class CloudFrontEmulatorConformanceTests : EmulatorConformanceTests
 {
-    private static readonly TimeSpan DeployDelay = TimeSpan.FromMinutes(3);
-    private readonly List<IAsyncDisposable> _disposables = [];
-    private readonly Dictionary<ICdnProvider, CdnEmulator> _emulators = [];
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero));
-
     protected override int ListPageSizeHint => 100;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    protected override ICdnProvider CreateProvider(CdnEmulator emulator)
     {
-        foreach (var d in _disposables)
-        {
-            await d.DisposeAsync();
-        }
-    }
-
-    protected override async Task<ICdnProvider> CreateProviderAsync()
-    {
-        var emulator = await CdnEmulator.StartAsync(new CdnEmulatorOptions { TimeProvider = _time, DeployDelay = DeployDelay });
-        _disposables.Add(emulator);
         var options = new CloudFrontCdnProviderOptions
         {
             AccessKeyId = emulator.CloudFront.Options.AccessKeyId,
@@ -40,43 +22,15 @@ public sealed class CloudFrontEmulatorConformanceTests : CdnProviderConformanceT
             AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/conformance",
             PollingInterval = TimeSpan.FromSeconds(30),
         };
-        var provider = new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(options, _time), options, _time);
-        _emulators[provider] = emulator;
-        return provider;
+        return new CloudFrontCdnProvider(CloudFrontCdnProvider.CreateHttpClient(options, Time), options, Time);
     }
 
-    /// <summary>Polls, advancing the shared fake clock by the polling interval between polls.</summary>
-    protected override async Task CompleteAsync(CdnOperation operation)
-    {
-        ArgumentNullException.ThrowIfNull(operation);
-        for (var i = 0; i < 100 && !await operation.UpdateStatusAsync(); i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(30));
-        }
-
-        Assert.True(operation.HasCompleted, $"operation {operation.Id} did not complete: {operation.StatusDescription}");
-        if (operation.Error is { } error)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-        }
-    }
-
-    protected override Task InjectTransientFailureAsync(ICdnProvider provider)
-    {
-        _emulators[provider].CloudFront.Faults.FailNext(1, 503);
-        return Task.CompletedTask;
-    }
-
-    protected override Task InjectRateLimitAsync(ICdnProvider provider, TimeSpan retryAfter)
-    {
-        _emulators[provider].CloudFront.Faults.RateLimitNext(1, retryAfter);
-        return Task.CompletedTask;
-    }
+    protected override IVendorEmulator Vendor(CdnEmulator emulator) => emulator.CloudFront;
 
     protected override Task InjectAuthFailureAsync(ICdnProvider provider)
     {
         // The key is rotated at AWS: every signature the provider makes is now wrong (403 SignatureDoesNotMatch).
-        _emulators[provider].CloudFront.Options.SecretAccessKey = "rotated-" + Guid.NewGuid().ToString("N");
+        EmulatorOf(provider).CloudFront.Options.SecretAccessKey = "rotated-" + Guid.NewGuid().ToString("N");
         return Task.CompletedTask;
     }
 
