@@ -42,6 +42,12 @@ internal static class CatalogJson
         w.WriteEndArray();
     });
 
+    /// <summary>A journal entry's error (<see cref="OperationJournalEntry.Error"/>), as the catalog stores a provider's.</summary>
+    public static string SerializeError(ProviderError error) => Write(error, static (w, e) => JsonSerializer.Serialize(w, e, PoppyJsonContext.Default.ProviderError));
+
+    public static ProviderError DeserializeError(string json) =>
+        JsonSerializer.Deserialize(json, PoppyJsonContext.Default.ProviderError) ?? throw new JsonException("The stored error is the JSON literal null.");
+
     public static ServiceSpec DeserializeSpec(string json) =>
         JsonSerializer.Deserialize(json, PoppyJsonContext.Default.ServiceSpec) ?? throw new JsonException("The stored spec is the JSON literal null.");
 
