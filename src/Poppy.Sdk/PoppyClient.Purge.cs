@@ -32,6 +32,7 @@ public partial class PoppyClient
     public virtual async Task<PurgeOperation> StartPurgeAsync(string serviceId, PurgeRequest request, PurgeOptions? options = null, CancellationToken cancellationToken = default)
     {
         var job = await CreateJobAsync(serviceId, request, options, cancellationToken).ConfigureAwait(false);
+        await JournalPurgeAsync(job, null, cancellationToken).ConfigureAwait(false);
         Remember(job);
         var operation = new PurgeOperation(job, _timeProvider);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -56,13 +57,24 @@ public partial class PoppyClient
         // the job is not registered for resumption, and the loop polls the job exactly as the operation would (at the
         // job's hint, else PurgeOperation's one-second interval). This keeps the common one-batch purge lean (DESIGN §8).
         var job = await CreateJobAsync(serviceId, request, null, cancellationToken).ConfigureAwait(false);
+        await JournalPurgeAsync(job, null, cancellationToken).ConfigureAwait(false);
         await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
         var state = job.State();
         while (!state.IsCompleted)
         {
+            if (job.JournalRun is { } run)
+            {
+                await run.AfterPollAsync(completed: false, null, cancellationToken).ConfigureAwait(false);
+            }
+
             await Task.Delay(state.RetryAfter ?? PurgeOperation.PollingInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
             await job.StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
             state = job.State();
+        }
+
+        if (job.JournalRun is { } finished)
+        {
+            await finished.CompleteAsync(state.Error).ConfigureAwait(false);
         }
 
         LogPurged(job);
@@ -95,27 +107,34 @@ public partial class PoppyClient
         var service = await GetRequiredAsync(report.ServiceId, cancellationToken).ConfigureAwait(false);
         var purgeId = Guid.CreateVersion7(_timeProvider.GetUtcNow()); // formatted only where used (idempotency keys, the job id)
         var queues = new ProviderPurgeQueue[failed.Count];
+        var items = new IReadOnlyList<string>?[failed.Count];
         for (var i = 0; i < failed.Count; i++)
         {
             var provider = failed[i];
             var holder = service.Providers.FirstOrDefault(p => p.Provider == provider.Provider && p.VendorServiceId is not null)
                 ?? throw new CdnRequestFailedException("catalog", $"Provider '{provider.Provider}' no longer holds service '{report.ServiceId}'.", 409, CdnErrorCode.Conflict, isTransient: false) { ServiceId = report.ServiceId };
             var request = report.Request.Kind == PurgeKind.All ? report.Request : report.Request with { Items = provider.Failed.SelectMany(b => b.Items).ToList() };
+            items[i] = report.Request.Kind == PurgeKind.All ? null : request.Items;
             queues[i] = Queue(report.ServiceId, holder, request, purgeId);
         }
 
         var job = new PurgeJob(purgeId, report.ServiceId, report.Request, queues, false, _timeProvider);
+        await JournalPurgeAsync(job, items, cancellationToken).ConfigureAwait(false);
         Remember(job);
         var operation = new PurgeOperation(job, _timeProvider);
         await operation.UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
         return operation;
     }
 
-    /// <summary>Follows a purge started by this client from its id (for example one whose id was handed to another request).</summary>
+    /// <summary>
+    /// Follows a purge started by this client from its id (for example one whose id was handed to another request).
+    /// A purge another instance started or took over is followed with <see cref="WaitForOperationAsync"/> instead
+    /// (with a journal): only the instance driving a purge sends its batches.
+    /// </summary>
     /// <param name="operationId">The purge operation's <see cref="CdnOperation.Id"/>.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>An operation over the same purge: polling either one moves it on, and no batch is sent twice.</returns>
-    /// <exception cref="ArgumentException">The id is not a purge of this client (purges are kept in memory; durable journals come with the durable catalogs).</exception>
+    /// <exception cref="ArgumentException">The id is not a purge this client started or took over (kept in memory, the latest 1,024).</exception>
     public virtual Task<PurgeOperation> ResumePurgeAsync(string operationId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Poppy.Sdk.Catalog;
 using Poppy.Sdk.Internal;
+using Poppy.Sdk.Journal;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.Operations;
 using Poppy.Sdk.Placement;
@@ -30,6 +31,7 @@ public partial class PoppyClient : IDisposable
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly ServiceCoordinator _coordinator = null!;
     private readonly LocalRateBudgetStore? _ownedBudgets;
+    private readonly JournalKeeper? _journal;
 
     /// <summary>Creates the client without dependency injection.</summary>
     /// <param name="providers">The providers (names must be unique).</param>
@@ -41,6 +43,10 @@ public partial class PoppyClient : IDisposable
     /// Where the vendor accounts' pacing budgets are kept; in this client when null (a <see cref="LocalRateBudgetStore"/>
     /// it owns). Share one store (for example <c>Poppy.Sdk.Redis</c>'s) between instances to pace them together.
     /// </param>
+    /// <param name="journal">
+    /// Where every started operation is journaled, so that another instance (or this one after a restart) finishes it
+    /// when this one stops (<see cref="OperationRecoveryService"/>); none when null. Share the store of the catalog.
+    /// </param>
     /// <exception cref="ArgumentException">The options are invalid (every problem is listed).</exception>
     public PoppyClient(
         IEnumerable<ICdnProvider> providers,
@@ -48,7 +54,8 @@ public partial class PoppyClient : IDisposable
         IServiceCatalog? catalog = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IRateBudgetStore? rateBudgets = null)
+        IRateBudgetStore? rateBudgets = null,
+        IOperationJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(options);
@@ -72,6 +79,7 @@ public partial class PoppyClient : IDisposable
         }
 
         _coordinator = new ServiceCoordinator(_providers, options, new CatalogWriter(catalog ?? new InMemoryServiceCatalog(), _logger), _timeProvider, _logger);
+        _journal = journal is null ? null : new JournalKeeper(journal, options.Journal, _timeProvider, _logger);
     }
 
     /// <summary>For mocking.</summary>
@@ -168,7 +176,7 @@ public partial class PoppyClient : IDisposable
             var normalized = validated.GetNormalizedOrThrow();
             LogWarnings(serviceId, validated);
             await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
-            return await ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken).ConfigureAwait(false);
+            return await JournaledAsync(serviceId, OperationKind.Create, () => ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Create))
         {
@@ -203,7 +211,7 @@ public partial class PoppyClient : IDisposable
 
             var normalized = result.GetNormalizedOrThrow();
             LogWarnings(serviceId, result);
-            return await ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken).ConfigureAwait(false);
+            return await JournaledAsync(serviceId, OperationKind.Update, () => ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Update))
         {
@@ -230,8 +238,11 @@ public partial class PoppyClient : IDisposable
 
         var targets = existing.Providers.Select(p => p.Provider).Union(existing.PendingCleanup, StringComparer.Ordinal).ToList();
         Log.OperationStarted(_logger, serviceId, "delete", targets.Count);
-        var runs = await Task.WhenAll(targets.Select(name => _coordinator.StartDeleteAsync(existing, name, cancellationToken))).ConfigureAwait(false);
-        return new DeleteServiceOperation(_coordinator, serviceId, runs);
+        return await JournaledAsync(
+            serviceId,
+            OperationKind.Delete,
+            async () => new DeleteServiceOperation(_coordinator, serviceId, await Task.WhenAll(targets.Select(name => _coordinator.StartDeleteAsync(existing, name, cancellationToken))).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a service from the catalog.</summary>
@@ -303,23 +314,31 @@ public partial class PoppyClient : IDisposable
         var runs = new List<ProviderRun>();
         foreach (var details in service.Providers)
         {
-            if (details.OperationId is { } opId && _providers.TryGetValue(details.Provider, out var layer))
-            {
-                var op = await layer.ResumeOperationAsync(opId, cancellationToken).ConfigureAwait(false);
-                runs.Add(new ProviderRun(details.Provider, id.Kind, op, null));
-            }
-            else
-            {
-                var error = details.Status == ProviderStatus.Failed
-                    ? new CdnRequestFailedException(details.Provider, details.Error?.Message ?? "failed", details.Error?.HttpStatus, new CdnErrorCode(details.Error?.Code ?? "unknown"), details.Error?.IsTransient ?? false)
-                    : null;
-                runs.Add(new ProviderRun(details.Provider, id.Kind, null, error));
-            }
+            runs.Add(await ResumeRunAsync(details, id.Kind, cancellationToken).ConfigureAwait(false));
         }
 
-        return id.Kind == OperationKind.Delete
+        CdnOperation operation = id.Kind == OperationKind.Delete
             ? new DeleteServiceOperation(_coordinator, serviceId, runs)
             : new ServiceOperation(_coordinator, serviceId, id.Kind, runs);
+
+        // The journal follows the run in progress: whoever sees it complete records the outcome.
+        ((IJournaledOperation)operation).JournalRun = await ObserveJournalRunAsync(operationId, cancellationToken).ConfigureAwait(false);
+        return operation;
+    }
+
+    /// <summary>A provider's share of a service operation, from its catalog record: its vendor operation resumed, or settled (failed or done).</summary>
+    private async Task<ProviderRun> ResumeRunAsync(ProviderServiceDetails details, OperationKind kind, CancellationToken cancellationToken)
+    {
+        if (details.OperationId is { } opId && _providers.TryGetValue(details.Provider, out var layer))
+        {
+            var op = await layer.ResumeOperationAsync(opId, cancellationToken).ConfigureAwait(false);
+            return new ProviderRun(details.Provider, kind, op, null);
+        }
+
+        var error = details.Status == ProviderStatus.Failed
+            ? new CdnRequestFailedException(details.Provider, details.Error?.Message ?? "failed", details.Error?.HttpStatus, new CdnErrorCode(details.Error?.Code ?? "unknown"), details.Error?.IsTransient ?? false)
+            : null;
+        return new ProviderRun(details.Provider, kind, null, error);
     }
 
     /// <inheritdoc />

@@ -65,6 +65,9 @@ public sealed class PoppyClientOptions
     /// <summary>Purge batches in flight at once per provider. Default 4.</summary>
     public int PurgeConcurrencyPerProvider { get; set; } = 4;
 
+    /// <summary>How operations are journaled and recovered (section <c>Poppy:Journal</c>); used when the client has an <see cref="IOperationJournal"/>.</summary>
+    public OperationJournalOptions Journal { get; set; } = new();
+
     /// <summary>Adds (or replaces) a flavor.</summary>
     /// <param name="id">The flavor id.</param>
     /// <param name="mode">Mirror or failover.</param>
@@ -161,6 +164,15 @@ public sealed class PoppyClientOptions
         if (PurgeConcurrencyPerProvider < 1)
         {
             errors.Add("Poppy:PurgeConcurrencyPerProvider must be at least 1.");
+        }
+
+        if (Journal is null)
+        {
+            errors.Add("Poppy:Journal must not be null.");
+        }
+        else
+        {
+            errors.AddRange(Journal.Validate().Select(p => "Poppy:" + p));
         }
 
         return errors;

@@ -49,7 +49,7 @@ public static class PoppyServiceCollectionExtensions
     }
 
     private const string UnknownKeyHint =
-        "The \"Poppy\" section holds Flavors, CircuitBreaker, ProviderCallTimeout and PurgeConcurrencyPerProvider; "
+        "The \"Poppy\" section holds Flavors, CircuitBreaker, ProviderCallTimeout, PurgeConcurrencyPerProvider and Journal; "
         + "each vendor's options go in their own section beside it (\"Fastly\", \"CloudFront\"), bound with AddFastly(configuration.GetSection(\"Fastly\")) and so on.";
 
     private static readonly Dictionary<string, string> AllowedValues = new[] { ConfigurationBinding.Allowed<FlavorMode>() }.ToDictionary(StringComparer.Ordinal);
@@ -66,7 +66,14 @@ public static class PoppyServiceCollectionExtensions
             sp.GetRequiredService<IServiceCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<IRateBudgetStore>()));
+            sp.GetService<IRateBudgetStore>(),
+            sp.GetService<IOperationJournal>()));
+
+        // Finishes operations whose owner stopped; idle unless a journal is registered (the durable stores register one).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, OperationRecoveryService>(sp => new OperationRecoveryService(
+            sp.GetRequiredService<PoppyClient>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<OperationRecoveryService>>())));
         return new PoppyBuilder(services);
     }
 

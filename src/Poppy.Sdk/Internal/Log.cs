@@ -40,4 +40,22 @@ internal static partial class Log
 
     [LoggerMessage(1009, LogLevel.Warning, "Provider {Provider} cannot purge service {ServiceId}: {Reason}")]
     public static partial void PurgeUnsupported(ILogger logger, string provider, string serviceId, string reason);
+
+    [LoggerMessage(1012, LogLevel.Warning, "The operation journal could not record {Step} of {OperationId}: {Message}. The operation goes on; its lease may lapse, and another instance may then take it over.")]
+    public static partial void JournalWriteFailed(ILogger logger, string step, string operationId, string message);
+
+    [LoggerMessage(1013, LogLevel.Information, "Took over operation {OperationId} from {PreviousOwner} (lease expired at {LeaseExpiredAt:O}; takeover {Claims}).")]
+    public static partial void OperationClaimed(ILogger logger, string operationId, string previousOwner, DateTimeOffset leaseExpiredAt, int claims);
+
+    [LoggerMessage(1014, LogLevel.Information, "Operation {OperationId} finished: {State}.")]
+    public static partial void JournaledOperationFinished(ILogger logger, string operationId, string state);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Could not resume operation {OperationId}: {Message}. Its lease will lapse and it will be tried again.")]
+    public static partial void RecoveryFailed(ILogger logger, string operationId, string message);
+
+    [LoggerMessage(1016, LogLevel.Debug, "Pruned {Count} completed operation(s) from the journal.")]
+    public static partial void JournalPruned(ILogger logger, int count);
+
+    [LoggerMessage(1017, LogLevel.Warning, "The operation recovery pass failed: {Message}. It runs again in {IntervalSeconds} s.")]
+    public static partial void RecoveryPassFailed(ILogger logger, string message, double intervalSeconds);
 }

@@ -4,7 +4,7 @@ namespace Poppy.Sdk;
 /// Where the composite client journals every operation it starts (create, update, delete, purge), so that an
 /// operation outlives the process that started it: each entry names its owner instance and carries a lease the
 /// owner renews while it drives the operation. When the lease runs out (the owner stopped, or nobody polls), the
-/// recovery service (<c>OperationRecoveryService</c>) of any instance claims the entry — exactly one instance wins the claim —
+/// <see cref="OperationRecoveryService"/> of any instance claims the entry — exactly one instance wins the claim —
 /// and finishes the operation from its id. Completed entries are kept for audit until pruned.
 /// </summary>
 /// <remarks>

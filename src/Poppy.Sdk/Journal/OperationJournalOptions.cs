@@ -28,6 +28,12 @@ public sealed class OperationJournalOptions
     /// <summary>The most operations one recovery service drives at once. Default 8.</summary>
     public int MaxConcurrentRecoveries { get; set; } = 8;
 
+    /// <summary>
+    /// How many times an operation may be taken over before recovery gives up on it and marks it failed (an operation
+    /// that stops every instance that resumes it must not be claimed for ever). Default 10.
+    /// </summary>
+    public int MaxTakeovers { get; set; } = 10;
+
     /// <summary>The problems in these options (empty when valid).</summary>
     /// <returns>One message per problem.</returns>
     public IReadOnlyList<string> Validate()
@@ -56,6 +62,11 @@ public sealed class OperationJournalOptions
         if (MaxConcurrentRecoveries is < 1 or > 1024)
         {
             problems.Add($"Journal:MaxConcurrentRecoveries must be between 1 and 1024 (got {MaxConcurrentRecoveries}).");
+        }
+
+        if (MaxTakeovers < 1)
+        {
+            problems.Add($"Journal:MaxTakeovers must be at least 1 (got {MaxTakeovers}).");
         }
 
         return problems;

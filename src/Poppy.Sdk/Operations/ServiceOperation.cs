@@ -11,7 +11,7 @@ namespace Poppy.Sdk;
 /// provider while polling (an update never moves a service).
 /// </summary>
 /// <typeparam name="TResult">What the operation completes with.</typeparam>
-public abstract class ServiceOperation<TResult> : CdnOperation<TResult>
+public abstract class ServiceOperation<TResult> : CdnOperation<TResult>, IJournaledOperation
 {
     /// <summary>The provider name the composite client uses in its operation ids.</summary>
     internal const string IdProvider = "poppy";
@@ -70,7 +70,21 @@ public abstract class ServiceOperation<TResult> : CdnOperation<TResult>
     }
 
     /// <inheritdoc />
+    Journal.JournalRun? IJournaledOperation.JournalRun { get; set; }
+
+    /// <inheritdoc />
     protected sealed override async ValueTask<OperationState<TResult>> PollAsync(CancellationToken cancellationToken)
+    {
+        var state = await PollRunsAsync(cancellationToken).ConfigureAwait(false);
+        if (((IJournaledOperation)this).JournalRun is { } journal)
+        {
+            await journal.AfterPollAsync(state.IsCompleted, state.Error, cancellationToken).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    private async ValueTask<OperationState<TResult>> PollRunsAsync(CancellationToken cancellationToken)
     {
         var host = _host!;
         TimeSpan? retryAfter = null;
@@ -162,6 +176,13 @@ public abstract class ServiceOperation<TResult> : CdnOperation<TResult>
         run.Done = true;
         return [run];
     }
+}
+
+/// <summary>An operation that reports its polls and outcome to a journal run.</summary>
+internal interface IJournaledOperation
+{
+    /// <summary>The journal run this operation reports to (null without a journal).</summary>
+    Journal.JournalRun? JournalRun { get; set; }
 }
 
 /// <summary>

@@ -20,6 +20,15 @@ internal sealed class PurgeJob(Guid purgeId, string serviceId, PurgeRequest requ
 
     public ProviderPurgeQueue[] Queues { get; } = queues;
 
+    /// <summary>The purge's id within the operation id.</summary>
+    public Guid PurgeId => purgeId;
+
+    /// <summary>Whether the purge waits for the vendors to finish.</summary>
+    public bool WaitForVendor => waitForVendor;
+
+    /// <summary>The journal run this purge reports to (null without a journal).</summary>
+    public Journal.JournalRun? JournalRun { get; set; }
+
     public bool IsFinished
     {
         get
@@ -58,7 +67,13 @@ internal sealed class PurgeJob(Guid purgeId, string serviceId, PurgeRequest requ
         try
         {
             await StepUnsharedAsync(cancellationToken).ConfigureAwait(false);
-            return State();
+            var state = State();
+            if (JournalRun is { } journal)
+            {
+                await journal.AfterPollAsync(state.IsCompleted, state.Error, cancellationToken).ConfigureAwait(false);
+            }
+
+            return state;
         }
         finally
         {
