@@ -36,6 +36,19 @@ internal static class State
         #endregion
     }
 
+    public static async Task Journal(IServiceCollection services, IConfiguration configuration, PoppyClient poppy, string operationId)
+    {
+        #region state-journal
+        services.AddPoppy(configuration)     // Poppy:Journal:LeaseDuration, RecoveryInterval, Retention, MaxConcurrentRecoveries, MaxTakeovers
+                .UsePostgreSqlCatalog(configuration.GetConnectionString("Poppy")!)   // catalog and journal, one database
+                .AddCloudFront(configuration.GetSection("CloudFront"));
+
+        // In any instance, for an operation any instance started:
+        var entry = await poppy.WaitForOperationAsync(operationId);
+        Console.WriteLine($"{entry.State} by {entry.Owner} after {entry.Claims} takeover(s)");
+        #endregion
+    }
+
     public static void Script(IServiceCollection services, NpgsqlDataSource dataSource)
     {
         #region state-postgresql-script
