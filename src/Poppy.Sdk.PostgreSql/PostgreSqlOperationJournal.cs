@@ -170,7 +170,9 @@ public sealed class PostgreSqlOperationJournal : IOperationJournal, IAsyncDispos
         {
             var size = Math.Min(remaining, _options.ListPageSize);
             // Newest start first, ties by id ascending: the next page starts strictly after the last row in that order.
-            var keyset = after is null ? "" : " AND (started_at < $2 OR (started_at = $2 AND operation_id > $3))";
+            // "started_at <= $2" is what the index scan starts from (without it the OR is a filter over every newer
+            // row: 15 ms instead of 0.14 ms for a page 57,000 rows deep); the OR then drops the ties already returned.
+            var keyset = after is null ? "" : " AND started_at <= $2 AND (started_at < $2 OR operation_id > $3)";
             await using var command = _store.Command(
                 $"SELECT {Columns} FROM poppy_operations AS o WHERE true{keyset}{filter} ORDER BY started_at DESC, operation_id LIMIT $1",
                 Int32(size), Time(after?.StartedAt), Text(after?.OperationId),
