@@ -1,9 +1,8 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
-using NpgsqlTypes;
 using Poppy.Sdk.PostgreSql.Internal;
 using Poppy.Sdk.State;
+using static Poppy.Sdk.PostgreSql.Internal.PostgreSqlParameters;
 
 namespace Poppy.Sdk.PostgreSql;
 
@@ -19,13 +18,9 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
 {
     private const string Columns = "service_id, version, spec::text, providers::text, pending_cleanup::text";
 
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly bool _ownsDataSource;
+    private readonly PostgreSqlStore _store;
     private readonly PostgreSqlServiceCatalogOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _initLock = new();
-    private Task? _initialization;
-    private volatile bool _initialized;
 
     /// <summary>Uses a data source the application owns (and disposes).</summary>
     /// <param name="dataSource">The PostgreSQL data source (its connection pool).</param>
@@ -50,10 +45,12 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dataSource);
         _options = options ?? new PostgreSqlServiceCatalogOptions();
         _options.Validate();
-        _dataSource = dataSource;
-        _ownsDataSource = ownsDataSource;
+        _store = new PostgreSqlStore(dataSource, ownsDataSource, _options.ApplyMigrations);
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>The data source this catalog uses (for tests: the DI registration shares one with the journal).</summary>
+    internal NpgsqlDataSource DataSource => _store.DataSource;
 
     /// <summary>The schema version this library creates and upgrades to.</summary>
     public static int LatestSchemaVersion => PostgreSqlMigrations.Latest;
@@ -88,8 +85,8 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
     /// <returns>The highest applied migration.</returns>
     public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadSchemaVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlSchema.ReadVersionAsync(connection, null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -97,7 +94,7 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(serviceId);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command($"SELECT {Columns} FROM poppy_services WHERE service_id = $1", Text(serviceId));
+        await using var command = _store.Command($"SELECT {Columns} FROM poppy_services WHERE service_id = $1", Text(serviceId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
@@ -110,10 +107,10 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
         var now = _timeProvider.GetUtcNow();
         // One statement each way: the version check and the write are atomic without an explicit transaction.
         await using var command = service.Version == 0
-            ? Command(
+            ? _store.Command(
                 "INSERT INTO poppy_services (service_id, version, spec, providers, pending_cleanup, updated_at) VALUES ($1, 1, $2, $3, $4, $5) ON CONFLICT (service_id) DO NOTHING RETURNING version",
                 Text(service.ServiceId), Json(CatalogJson.SerializeSpec(service.Spec)), Json(CatalogJson.SerializeProviders(service.Providers)), Json(CatalogJson.SerializeStrings(service.PendingCleanup)), Time(now))
-            : Command(
+            : _store.Command(
                 "UPDATE poppy_services SET version = version + 1, spec = $3, providers = $4, pending_cleanup = $5, updated_at = $6 WHERE service_id = $1 AND version = $2 RETURNING version",
                 Text(service.ServiceId), Int64(service.Version), Json(CatalogJson.SerializeSpec(service.Spec)), Json(CatalogJson.SerializeProviders(service.Providers)), Json(CatalogJson.SerializeStrings(service.PendingCleanup)), Time(now));
         if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version)
@@ -129,7 +126,7 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(serviceId);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await using (var command = Command("DELETE FROM poppy_services WHERE service_id = $1 AND version = $2", Text(serviceId), Int64(expectedVersion)))
+        await using (var command = _store.Command("DELETE FROM poppy_services WHERE service_id = $1 AND version = $2", Text(serviceId), Int64(expectedVersion)))
         {
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
             {
@@ -177,8 +174,8 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         await using var command = afterServiceId is null
-            ? Command($"SELECT {Columns} FROM poppy_services ORDER BY service_id LIMIT $1", Int32(limit))
-            : Command($"SELECT {Columns} FROM poppy_services WHERE service_id > $1 ORDER BY service_id LIMIT $2", Text(afterServiceId), Int32(limit));
+            ? _store.Command($"SELECT {Columns} FROM poppy_services ORDER BY service_id LIMIT $1", Int32(limit))
+            : _store.Command($"SELECT {Columns} FROM poppy_services WHERE service_id > $1 ORDER BY service_id LIMIT $2", Text(afterServiceId), Int32(limit));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var page = new List<CdnService>(Math.Min(limit, 1024));
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -202,7 +199,7 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
         // No LIMIT: with "ORDER BY service_id LIMIT 1" the planner walks the primary key in order and tests every row
         // until one matches (half the table on average: 87 ms at 100,000 services) instead of asking the GIN index.
         // A vendor id belongs to one service, so the match is (at most) one row anyway.
-        await using var command = Command(
+        await using var command = _store.Command(
             $"SELECT {Columns} FROM poppy_services WHERE providers @> $1 ORDER BY service_id",
             Json(CatalogJson.VendorIdProbe(provider, vendorServiceId)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -211,139 +208,20 @@ public sealed class PostgreSqlServiceCatalog : IServiceCatalog, IAsyncDisposable
 
     /// <summary>Disposes the data source when this store created it from a connection string.</summary>
     /// <returns>A task that completes when disposed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_ownsDataSource)
-        {
-            await _dataSource.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     /// <summary>Disposes the data source when this store created it from a connection string (a container disposed synchronously calls this).</summary>
-    public void Dispose()
-    {
-        if (_ownsDataSource)
-        {
-            _dataSource.Dispose();
-        }
-    }
+    public void Dispose() => _store.Dispose();
 
     private static CdnService Read(NpgsqlDataReader reader) =>
         CatalogJson.Service(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
 
-    private static NpgsqlParameter Text(string value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = value };
-
-    private static NpgsqlParameter Json(string value) => new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = value };
-
-    private static NpgsqlParameter Int64(long value) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = value };
-
-    private static NpgsqlParameter Int32(int value) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = value };
-
-    private static NpgsqlParameter Time(DateTimeOffset value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value.UtcDateTime };
-
-    private static async Task<int> ReadSchemaVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('poppy_schema_version') IS NOT NULL", connection, transaction))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
-            {
-                return 0;
-            }
-        }
-
-        await using var max = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM poppy_schema_version", connection, transaction);
-        return Convert.ToInt32(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-    }
-
-    private NpgsqlCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = _dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
-    }
 
     private async Task<long> StoredVersionAsync(string serviceId, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT version FROM poppy_services WHERE service_id = $1", Text(serviceId));
+        await using var command = _store.Command("SELECT version FROM poppy_services WHERE service_id = $1", Text(serviceId));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long v ? v : 0;
     }
 
-    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_initLock)
-        {
-            // One initialisation shared by every caller; a failed one (server down, newer schema) is tried again next time.
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = InitializeAsync();
-            }
-
-            return _initialization.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task InitializeAsync()
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        if (_options.ApplyMigrations)
-        {
-            // Every instance that starts takes the same transaction-scoped lock: the first migrates, the others wait
-            // and then find nothing to do.
-            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({PostgreSqlMigrations.AdvisoryLockKey})", connection, transaction))
-            {
-                await lockCommand.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-
-            await using (var schema = new NpgsqlCommand(PostgreSqlMigrations.SchemaTable, connection, transaction))
-            {
-                await schema.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-        }
-
-        var current = await ReadSchemaVersionAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-        if (current > PostgreSqlMigrations.Latest)
-        {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The PostgreSQL catalog's schema is version {current}, newer than this version of Poppy.Sdk.PostgreSql knows ({PostgreSqlMigrations.Latest}); upgrade the package. Nothing was changed."));
-        }
-
-        if (!_options.ApplyMigrations)
-        {
-            if (current < PostgreSqlMigrations.Latest)
-            {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The PostgreSQL catalog's schema is version {current}, this library needs {PostgreSqlMigrations.Latest}, and ApplyMigrations is off: apply PostgreSqlServiceCatalog.GetMigrationScript({current}) first."));
-            }
-
-            _initialized = true;
-            return;
-        }
-
-        foreach (var (version, description, sql) in PostgreSqlMigrations.Steps)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            await using var step = new NpgsqlCommand(sql, connection, transaction);
-            await step.ExecuteNonQueryAsync().ConfigureAwait(false);
-            await using var record = new NpgsqlCommand("INSERT INTO poppy_schema_version (version, description) VALUES ($1, $2)", connection, transaction)
-            {
-                Parameters = { Int32(version), Text(description) },
-            };
-            await record.ExecuteNonQueryAsync().ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync().ConfigureAwait(false);
-        _initialized = true;
-    }
+    private Task EnsureInitializedAsync(CancellationToken cancellationToken) => _store.EnsureSchemaAsync(cancellationToken);
 }

@@ -41,18 +41,25 @@ public sealed class PostgreSqlServiceCatalogTests(PostgreSqlFixture fixture)
         Assert.Equal(["akamai"], read.PendingCleanup);
         Assert.Equal("svc-old", (await catalog.FindByVendorServiceIdAsync("fastly", "FASTLY-1"))?.ServiceId);
         Assert.Equal(8, (await catalog.SaveAsync(read with { PendingCleanup = [] })).Version);
+        await using var journal = new PostgreSqlOperationJournal(connectionString, new PostgreSqlServiceCatalogOptions { ApplyMigrations = false });
+        Assert.Empty(await journal.ClaimExpiredAsync("b", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 10));
     }
 
     [Fact]
     public async Task FirstUse_ManyInstancesStartingTogether_ApplyEachMigrationOnce()
     {
         var connectionString = await fixture.Server.CreateDatabaseAsync();
-        var catalogs = Enumerable.Range(0, 6).Select(_ => new PostgreSqlServiceCatalog(connectionString)).ToList();
+        // Three catalogs and three journals: both kinds of store run the same steps behind the same lock.
+        var catalogs = Enumerable.Range(0, 3).Select(_ => new PostgreSqlServiceCatalog(connectionString)).ToList();
+        var journals = Enumerable.Range(0, 3).Select(_ => new PostgreSqlOperationJournal(connectionString)).ToList();
         try
         {
-            var versions = await Task.WhenAll(catalogs.Select(c => Task.Run(() => c.MigrateAsync())));
+            var firstUses = catalogs.Select(c => Task.Run(async () => (await c.GetAsync("svc-1"))?.ServiceId))
+                .Concat(journals.Select(j => Task.Run(async () => (await j.GetAsync("poppy:create:svc-1"))?.ServiceId)));
+            var found = await Task.WhenAll(firstUses);
 
-            Assert.All(versions, v => Assert.Equal(PostgreSqlServiceCatalog.LatestSchemaVersion, v));
+            Assert.All(found, Assert.Null);
+            Assert.Equal(PostgreSqlServiceCatalog.LatestSchemaVersion, await catalogs[0].GetSchemaVersionAsync());
             Assert.Equal(Enumerable.Range(1, PostgreSqlServiceCatalog.LatestSchemaVersion), await AppliedVersionsAsync(connectionString));
         }
         finally
@@ -60,6 +67,11 @@ public sealed class PostgreSqlServiceCatalogTests(PostgreSqlFixture fixture)
             foreach (var catalog in catalogs)
             {
                 await catalog.DisposeAsync();
+            }
+
+            foreach (var journal in journals)
+            {
+                await journal.DisposeAsync();
             }
         }
     }
@@ -92,6 +104,7 @@ public sealed class PostgreSqlServiceCatalogTests(PostgreSqlFixture fixture)
         await Assert.ThrowsAsync<PostgresException>(() => PostgreSqlServer.ExecuteOnAsync(connectionString, script));
 
         Assert.DoesNotContain("CREATE TABLE poppy_services", script, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE poppy_operations", script, StringComparison.Ordinal);
         Assert.Equal(Enumerable.Range(1, PostgreSqlServiceCatalog.LatestSchemaVersion), await AppliedVersionsAsync(connectionString));
     }
 

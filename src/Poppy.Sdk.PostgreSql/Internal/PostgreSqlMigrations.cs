@@ -4,7 +4,7 @@ using System.Text;
 namespace Poppy.Sdk.PostgreSql.Internal;
 
 /// <summary>
-/// The catalog's schema, as numbered steps applied in order and recorded in <c>poppy_schema_version</c>. A step is
+/// The schema of the catalog and the operation journal (one database, one version sequence), as numbered steps applied in order and recorded in <c>poppy_schema_version</c>. A step is
 /// never edited once shipped and never drops data: a new need is a new step.
 /// </summary>
 internal static class PostgreSqlMigrations
@@ -35,6 +35,27 @@ internal static class PostgreSqlMigrations
             ALTER TABLE poppy_services ADD COLUMN updated_at timestamptz;
             CREATE INDEX ix_poppy_services_providers ON poppy_services USING gin (providers jsonb_path_ops);
             """),
+        (3, "operation journal", """
+            CREATE TABLE poppy_operations (
+                operation_id     text COLLATE "C" NOT NULL PRIMARY KEY,
+                run_id           text        NOT NULL,
+                service_id       text COLLATE "C" NOT NULL,
+                kind             text        NOT NULL CHECK (kind IN ('create', 'update', 'delete', 'purge')),
+                state            text        NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+                owner            text        NOT NULL,
+                lease_expires_at timestamptz NOT NULL,
+                started_at       timestamptz NOT NULL,
+                updated_at       timestamptz NOT NULL,
+                completed_at     timestamptz,
+                claims           integer     NOT NULL DEFAULT 0,
+                data             text,
+                error            jsonb
+            );
+            CREATE INDEX ix_poppy_operations_claim ON poppy_operations (lease_expires_at) WHERE state = 'running';
+            CREATE INDEX ix_poppy_operations_list ON poppy_operations (started_at DESC, operation_id);
+            CREATE INDEX ix_poppy_operations_service ON poppy_operations (service_id, started_at DESC, operation_id);
+            CREATE INDEX ix_poppy_operations_prune ON poppy_operations (completed_at) WHERE state <> 'running';
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;
@@ -42,7 +63,7 @@ internal static class PostgreSqlMigrations
     public static string Script(int fromVersion)
     {
         var sql = new StringBuilder();
-        sql.Append(CultureInfo.InvariantCulture, $"-- Poppy.Sdk PostgreSQL catalog: schema versions {fromVersion + 1} to {Latest}.\n");
+        sql.Append(CultureInfo.InvariantCulture, $"-- Poppy.Sdk PostgreSQL catalog and operation journal: schema versions {fromVersion + 1} to {Latest}.\n");
         sql.Append("-- Runs in one transaction behind the same advisory lock the library takes; fails (and changes nothing) if a step was already applied.\n");
         sql.Append("BEGIN;\n");
         sql.Append(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey});\n");
