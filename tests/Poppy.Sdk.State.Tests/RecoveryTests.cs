@@ -19,7 +19,7 @@ public abstract class RecoveryTests : IAsyncLifetime
     private readonly List<ServiceProvider> _instances = [];
     private CdnEmulator? _emulator;
 
-    protected TimerAwareTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
+    private TimerAwareTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
 
     private CdnEmulator Emulator => _emulator!;
 
