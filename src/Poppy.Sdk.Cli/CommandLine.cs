@@ -85,6 +85,15 @@ internal sealed class CommandLine
         return line;
     }
 
+    /// <summary>Reports a usage error on standard error: <c>COMMAND: MESSAGE</c>, then the command's usage.</summary>
+    /// <returns><see cref="PoppyCli.UsageOrInputError"/>.</returns>
+    public static async Task<int> UsageErrorAsync(TextWriter stderr, string command, string message, string usage)
+    {
+        await stderr.WriteLineAsync(command + ": " + message).ConfigureAwait(false);
+        await stderr.WriteLineAsync(usage).ConfigureAwait(false);
+        return PoppyCli.UsageOrInputError;
+    }
+
     /// <summary>Whether a flag was given.</summary>
     public bool Has(string flag) => _flags.Contains(flag);
 

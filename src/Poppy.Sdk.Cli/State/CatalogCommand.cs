@@ -119,10 +119,5 @@ internal static class CatalogCommand
         writer.WriteEndArray();
     });
 
-    private static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
-    {
-        await stderr.WriteLineAsync("poppy catalog: " + message).ConfigureAwait(false);
-        await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-        return PoppyCli.UsageOrInputError;
-    }
+    private static Task<int> UsageErrorAsync(TextWriter stderr, string message) => CommandLine.UsageErrorAsync(stderr, "poppy catalog", message, Usage);
 }

@@ -68,10 +68,5 @@ internal static class DbCommand
         return PoppyCli.Ok;
     }
 
-    private static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
-    {
-        await stderr.WriteLineAsync("poppy db: " + message).ConfigureAwait(false);
-        await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-        return PoppyCli.UsageOrInputError;
-    }
+    private static Task<int> UsageErrorAsync(TextWriter stderr, string message) => CommandLine.UsageErrorAsync(stderr, "poppy db", message, Usage);
 }

@@ -270,10 +270,5 @@ internal static class OperationsCommand
         writer.WriteEndArray();
     });
 
-    private static async Task<int> UsageErrorAsync(TextWriter stderr, string message)
-    {
-        await stderr.WriteLineAsync("poppy operations: " + message).ConfigureAwait(false);
-        await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-        return PoppyCli.UsageOrInputError;
-    }
+    private static Task<int> UsageErrorAsync(TextWriter stderr, string message) => CommandLine.UsageErrorAsync(stderr, "poppy operations", message, Usage);
 }
