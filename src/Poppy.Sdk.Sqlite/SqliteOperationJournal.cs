@@ -133,6 +133,20 @@ public sealed class SqliteOperationJournal : IOperationJournal
         ArgumentNullException.ThrowIfNull(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var expired = Time(now);
+
+        // Most rounds of a recovery service find nothing: a plain read (WAL: never blocked, never blocking) answers
+        // those without taking the file's write lock. An entry that expires just after is found by the next round.
+        using (var probe = SqliteDatabase.Command(
+            connection,
+            "SELECT EXISTS (SELECT 1 FROM poppy_operations WHERE state = 'running' AND lease_expires_at <= $now);",
+            ("$now", expired)))
+        {
+            if (await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not 1L)
+            {
+                return [];
+            }
+        }
 
         // BEGIN IMMEDIATE takes the file's write lock first, so no other connection or process can claim between the
         // read and the update; a second claimer waits (busy timeout) and then finds these entries leased.
@@ -147,7 +161,7 @@ public sealed class SqliteOperationJournal : IOperationJournal
             ORDER BY started_at, operation_id
             LIMIT $max;
             """,
-            ("$now", Time(now)),
+            ("$now", expired),
             ("$max", maxCount)))
         using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -131,6 +131,29 @@ public sealed class SqliteServiceCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Journal_ClaimExpiredAsync_NothingExpired_AnswersWithoutTheWriteLock()
+    {
+        var journal = new SqliteOperationJournal(new SqliteServiceCatalogOptions { ConnectionString = ConnectionString, BusyTimeout = TimeSpan.Zero });
+        var at = new DateTimeOffset(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+        await journal.StartAsync(new OperationJournalEntry
+        {
+            OperationId = "poppy:create:svc-l", RunId = "r1", ServiceId = "svc-l", Kind = OperationKind.Create, Owner = "a",
+            StartedAt = at, UpdatedAt = at, LeaseExpiresAt = at.AddMinutes(2),
+        });
+
+        // Another process holds the file's write lock (say, a long save).
+        using var writer = new SqliteConnection(ConnectionString);
+        writer.Open();
+        using var transaction = writer.BeginTransaction(deferred: false);
+
+        Assert.Empty(await journal.ClaimExpiredAsync("b", at.AddMinutes(1), at.AddMinutes(3), 10));
+        // With an expired entry the claim needs the lock, and (busy timeout zero) fails rather than waits.
+        await Assert.ThrowsAsync<SqliteException>(() => journal.ClaimExpiredAsync("b", at.AddMinutes(2), at.AddMinutes(4), 10).AsTask());
+        transaction.Rollback();
+        Assert.Single(await journal.ClaimExpiredAsync("b", at.AddMinutes(2), at.AddMinutes(4), 10));
+    }
+
+    [Fact]
     public async Task UseSqliteCatalog_ReplacesAnEarlierJournal_WithTheJournalInTheSameFile()
     {
         var services = new ServiceCollection();
