@@ -5,31 +5,20 @@ using Poppy.Sdk.Testing.Servers;
 
 namespace Poppy.Sdk.Cli.Tests;
 
-/// <summary>One throwaway PostgreSQL server for the CLI's PostgreSQL tests; each test creates its own database.</summary>
-public sealed class CliPostgreSqlFixture : IAsyncLifetime
-{
-    private PostgreSqlServer? _server;
-
-    internal PostgreSqlServer Server => _server ?? throw new InvalidOperationException("The PostgreSQL server did not start.");
-
-    public async Task InitializeAsync() => _server = await PostgreSqlServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-}
-
 /// <summary><c>poppy catalog list</c> and <c>poppy db script</c> against a real PostgreSQL server the test starts.</summary>
-public sealed class PostgreSqlStateCommandsTests(CliPostgreSqlFixture fixture) : IClassFixture<CliPostgreSqlFixture>
+public sealed class PostgreSqlStateCommandsTests
 {
     [Fact]
-    public async Task CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSaved()
+    public async Task CatalogListAndDbScript_OnARealServer()
     {
-        var connectionString = await fixture.Server.CreateDatabaseAsync();
+        await using var server = await PostgreSqlServer.StartAsync();
+        await CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSavedAsync(server);
+        await DbScript_AppliedByHand_GivesTheSchemaALibraryWithMigrationsOffAcceptsAsync(server);
+    }
+
+    private static async Task CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSavedAsync(PostgreSqlServer server)
+    {
+        var connectionString = await server.CreateDatabaseAsync();
         await using (var catalog = new PostgreSqlServiceCatalog(connectionString))
         {
             await catalog.SaveAsync(new CdnService
@@ -41,18 +30,17 @@ public sealed class PostgreSqlStateCommandsTests(CliPostgreSqlFixture fixture) :
         }
 
         var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        var result = await CliRun.RunAsync("catalog", "list", "--catalog", $"postgresql://postgres@127.0.0.1:{fixture.Server.Port}/{database}?sslmode=disable");
+        var result = await CliRun.RunAsync("catalog", "list", "--catalog", $"postgresql://postgres@127.0.0.1:{server.Port}/{database}?sslmode=disable");
 
         Assert.Equal((0, ""), (result.Code, result.Err));
         Assert.Equal(
-            ["svc-pg  global  deployed  cloudfront=deployed E2PG", $"1 service in the PostgreSQL database '{database}' on 127.0.0.1:{fixture.Server.Port}."],
+            ["svc-pg  global  deployed  cloudfront=deployed E2PG", $"1 service in the PostgreSQL database '{database}' on 127.0.0.1:{server.Port}."],
             CliRun.Lines(result.Out));
     }
 
-    [Fact]
-    public async Task DbScript_AppliedByHand_GivesTheSchemaALibraryWithMigrationsOffAccepts()
+    private static async Task DbScript_AppliedByHand_GivesTheSchemaALibraryWithMigrationsOffAcceptsAsync(PostgreSqlServer server)
     {
-        var connectionString = await fixture.Server.CreateDatabaseAsync();
+        var connectionString = await server.CreateDatabaseAsync();
         var script = await CliRun.RunAsync("db", "script", "--store", "postgresql");
         Assert.Equal(0, script.Code);
 

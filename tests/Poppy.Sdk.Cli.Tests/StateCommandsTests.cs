@@ -142,11 +142,7 @@ public sealed class StateCommandsTests : IDisposable
     [Fact]
     public async Task OperationsWait_CompletedMeanwhileByAnotherHandle_PrintsProgressAndExitsZero()
     {
-        var time = new TimerAwareTimeProvider(T0);
-        var journal = new SqliteOperationJournal($"Data Source={File}");
-        await journal.StartAsync(Entry("svc-w", OperationKind.Create, "r1", owner: "host-a", lease: T0.AddMinutes(2)));
-
-        var waiting = RunAsync(new CliEnvironment { Time = time }, "operations", "wait", "poppy:create:svc-w", "--catalog", File, "--interval", "2s", "--timeout", "1m");
+        var (time, _, waiting) = await StartWaitingAsync("svc-w", OperationKind.Create, "1m");
         await time.WaitForTimerAsync(TimeSpan.FromSeconds(2));
         var other = new SqliteOperationJournal(new SqliteServiceCatalogOptions { ConnectionString = new SqliteConnectionStringBuilder { DataSource = File, Pooling = false }.ToString() });
         Assert.True(await other.RenewAsync("poppy:create:svc-w", "r1", "host-a", T0.AddSeconds(1), T0.AddMinutes(3)));
@@ -183,11 +179,7 @@ public sealed class StateCommandsTests : IDisposable
     [Fact]
     public async Task OperationsWait_StillRunningAtTheTimeout_ExitsThree()
     {
-        var time = new TimerAwareTimeProvider(T0);
-        var journal = new SqliteOperationJournal($"Data Source={File}");
-        await journal.StartAsync(Entry("svc-t", OperationKind.Delete, "r1", owner: "host-a", lease: T0.AddMinutes(2)));
-
-        var waiting = RunAsync(new CliEnvironment { Time = time }, "operations", "wait", "poppy:delete:svc-t", "--catalog", File, "--interval", "2s", "--timeout", "5s");
+        var (time, journal, waiting) = await StartWaitingAsync("svc-t", OperationKind.Delete, "5s");
         await time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(2));
         await time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(2));
         // The last wait is only the 1 s left before the timeout.
@@ -331,6 +323,17 @@ public sealed class StateCommandsTests : IDisposable
         using var stderr = new StringWriter();
         var code = await PoppyCli.RunAsync(args, stdout, stderr, TextReader.Null, environment);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Journals a running operation owned by host-a, then starts <c>poppy operations wait</c> on it (every 2 s, on a fake clock).</summary>
+    private async Task<(TimerAwareTimeProvider Time, SqliteOperationJournal Journal, Task<CliResult> Waiting)> StartWaitingAsync(string serviceId, OperationKind kind, string timeout)
+    {
+        var time = new TimerAwareTimeProvider(T0);
+        var journal = new SqliteOperationJournal($"Data Source={File}");
+        var entry = Entry(serviceId, kind, "r1", owner: "host-a", lease: T0.AddMinutes(2));
+        await journal.StartAsync(entry);
+        var waiting = RunAsync(new CliEnvironment { Time = time }, "operations", "wait", entry.OperationId, "--catalog", File, "--interval", "2s", "--timeout", timeout);
+        return (time, journal, waiting);
     }
 
     private static string? Text(JsonElement element, string name) => element.GetProperty(name).GetString();

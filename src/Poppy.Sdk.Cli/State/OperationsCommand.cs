@@ -97,17 +97,13 @@ internal static class OperationsCommand
             query = query with { Limit = limit };
         }
 
-        await using var store = StateStore.Open(line.Value("--catalog"), environment, out var error);
-        if (store is null)
+        var (store, exit) = await OpenJournalAsync(line, "list", stderr, environment).ConfigureAwait(false);
+        if (store?.Journal is not { } journal)
         {
-            return await UsageErrorAsync(stderr, error!).ConfigureAwait(false);
+            return exit;
         }
 
-        if (store.Journal is not { } journal)
-        {
-            await stderr.WriteLineAsync($"poppy operations list: {store.JournalUnavailable}").ConfigureAwait(false);
-            return PoppyCli.UsageOrInputError;
-        }
+        await using var owned = store;
 
         var json = line.Has("--json");
         var entries = new List<OperationJournalEntry>();
@@ -164,17 +160,13 @@ internal static class OperationsCommand
         }
 
         var operationId = line.Arguments[1];
-        await using var store = StateStore.Open(line.Value("--catalog"), environment, out var error);
-        if (store is null)
+        var (store, exit) = await OpenJournalAsync(line, "wait", stderr, environment).ConfigureAwait(false);
+        if (store?.Journal is not { } journal)
         {
-            return await UsageErrorAsync(stderr, error!).ConfigureAwait(false);
+            return exit;
         }
 
-        if (store.Journal is not { } journal)
-        {
-            await stderr.WriteLineAsync($"poppy operations wait: {store.JournalUnavailable}").ConfigureAwait(false);
-            return PoppyCli.UsageOrInputError;
-        }
+        await using var owned = store;
 
         var time = environment.Time;
         var started = time.GetTimestamp();
@@ -227,6 +219,25 @@ internal static class OperationsCommand
             var wait = timeout - elapsed < interval ? timeout - elapsed : interval;
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Opens the store <c>--catalog</c> names; null (with the exit code, the problem reported) when it has no journal.</summary>
+    private static async Task<(StateStore? Store, int Exit)> OpenJournalAsync(CommandLine line, string subcommand, TextWriter stderr, CliEnvironment environment)
+    {
+        var store = StateStore.Open(line.Value("--catalog"), environment, out var error);
+        if (store is null)
+        {
+            return (null, await UsageErrorAsync(stderr, error!).ConfigureAwait(false));
+        }
+
+        if (store.Journal is null)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            await stderr.WriteLineAsync($"poppy operations {subcommand}: {store.JournalUnavailable}").ConfigureAwait(false);
+            return (null, PoppyCli.UsageOrInputError);
+        }
+
+        return (store, PoppyCli.Ok);
     }
 
     /// <summary>One line per entry: id, kind, state, owner, start, lease or completion, claims, error.</summary>
