@@ -14,6 +14,19 @@ public sealed class PostgreSqlStateCommandsTests
         await using var server = await PostgreSqlServer.StartAsync();
         await CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSavedAsync(server);
         await DbScript_AppliedByHand_GivesTheSchemaALibraryWithMigrationsOffAcceptsAsync(server);
+        await CatalogList_DatabaseWithoutTheSchema_ExitsTwoAndLeavesItUntouchedAsync(server);
+    }
+
+    private static async Task CatalogList_DatabaseWithoutTheSchema_ExitsTwoAndLeavesItUntouchedAsync(PostgreSqlServer server)
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+
+        var result = await CliRun.RunAsync("catalog", "list", "--catalog", connectionString);
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("GetMigrationScript(0)", result.Err, StringComparison.Ordinal);
+        await using var catalog = new PostgreSqlServiceCatalog(connectionString, new PostgreSqlServiceCatalogOptions { ApplyMigrations = false });
+        Assert.Equal(0, await catalog.GetSchemaVersionAsync());
     }
 
     private static async Task CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSavedAsync(PostgreSqlServer server)

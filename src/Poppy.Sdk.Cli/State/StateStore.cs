@@ -67,7 +67,8 @@ internal sealed class StateStore : IAsyncDisposable
             {
                 var builder = new NpgsqlConnectionStringBuilder(ToNpgsql(value));
                 var description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
-                var catalog = new PostgreSqlServiceCatalog(builder.ConnectionString);
+                // A shared database's schema is its owners' business: reading it never migrates it.
+                var catalog = new PostgreSqlServiceCatalog(builder.ConnectionString, new PostgreSqlServiceCatalogOptions { ApplyMigrations = false });
                 return new StateStore(
                     description,
                     catalog,
