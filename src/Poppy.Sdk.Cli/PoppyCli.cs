@@ -1,4 +1,5 @@
 using System.Reflection;
+using Poppy.Sdk.Cli.State;
 
 namespace Poppy.Sdk.Cli;
 
@@ -8,14 +9,17 @@ namespace Poppy.Sdk.Cli;
 /// </summary>
 public static class PoppyCli
 {
-    /// <summary>Exit code: every document is valid (or help was shown).</summary>
+    /// <summary>Exit code: every document is valid, the listing was printed, the awaited operation succeeded (or help was shown).</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit code: at least one document is invalid.</summary>
+    /// <summary>Exit code: at least one document is invalid, or the awaited operation failed.</summary>
     public const int Invalid = 1;
 
-    /// <summary>Exit code: a usage error, or a file that could not be read or parsed.</summary>
+    /// <summary>Exit code: a usage error, a file that could not be read or parsed, a catalog that could not be read, or an unknown operation id.</summary>
     public const int UsageOrInputError = 2;
+
+    /// <summary>Exit code: <c>poppy operations wait</c> gave up before the operation completed.</summary>
+    public const int TimedOut = 3;
 
     internal const string Usage = """
         Usage: poppy <command> [options]
@@ -23,13 +27,23 @@ public static class PoppyCli
         Commands:
           validate [--json] FILE...   Validate OpenStack Poppy v1 service documents (JSON).
                                       Use '-' to read a document from standard input.
+          catalog list [--json]       List the services in the catalog.
+          operations list [--json]    List journaled operations (--state, --service, --limit).
+          operations wait ID          Wait until an operation completes (--timeout, --interval).
+          db script --store postgresql
+                                      Print the PostgreSQL schema SQL (--from-version N).
 
         Options:
           -h, --help                  Show this help.
           --version                   Show the tool's version.
+          --catalog VALUE             (catalog, operations) A SQLite file or connection string, or a
+                                      PostgreSQL connection string. Default: $POPPY_CATALOG, else
+                                      poppy/poppy.db in the user's local application data folder.
 
-        Run 'poppy validate --help' for the details of a command.
-        Exit codes: 0 all valid, 1 some document invalid, 2 usage error or unreadable/unparsable file.
+        Run 'poppy <command> --help' for the details of a command.
+        Exit codes: 0 success (all valid, listed, operation succeeded), 1 some document invalid or
+        the awaited operation failed, 2 usage error, unreadable input or catalog, unknown operation,
+        3 timed out waiting.
         """;
 
     /// <summary>The tool's version: the package version (and the commit, in a build from source control).</summary>
@@ -44,9 +58,14 @@ public static class PoppyCli
     /// <param name="stderr">Where errors and usage after a usage error go.</param>
     /// <param name="stdin">Standard input, read when a file is given as <c>-</c>.</param>
     /// <param name="cancellationToken">Cancels reading the documents.</param>
-    /// <returns>The exit code: <see cref="Ok"/>, <see cref="Invalid"/> or <see cref="UsageOrInputError"/>.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default)
+    /// <returns>The exit code: <see cref="Ok"/>, <see cref="Invalid"/>, <see cref="UsageOrInputError"/> or <see cref="TimedOut"/>.</returns>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken = default) =>
+        RunAsync(args, stdout, stderr, stdin, CliEnvironment.System, cancellationToken);
+
+    /// <summary>Runs the command line with the given clock, environment variables and data folder.</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -67,6 +86,12 @@ public static class PoppyCli
                 return Ok;
             case "validate":
                 return await ValidateCommand.RunAsync(args[1..], stdout, stderr, stdin, cancellationToken).ConfigureAwait(false);
+            case "catalog":
+                return await CatalogCommand.RunAsync(args[1..], stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+            case "operations":
+                return await OperationsCommand.RunAsync(args[1..], stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+            case "db":
+                return await DbCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
             default:
                 var what = args[0].StartsWith('-') ? "option" : "command";
                 await stderr.WriteLineAsync($"poppy: unknown {what} '{args[0]}'.").ConfigureAwait(false);

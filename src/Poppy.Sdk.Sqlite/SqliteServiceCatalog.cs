@@ -18,13 +18,9 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
 {
     private const string Columns = "service_id, version, spec, providers, pending_cleanup";
 
-    private readonly string _connectionString;
-    private readonly string _busyTimeoutPragma;
+    private readonly SqliteDatabase _database;
     private readonly int _pageSize;
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _initLock = new();
-    private Task? _initialization;
-    private volatile bool _initialized;
 
     /// <summary>Opens (and on first use creates or upgrades) the catalog in the file a connection string names.</summary>
     /// <param name="connectionString">For example <c>Data Source=poppy.db</c>.</param>
@@ -38,16 +34,7 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
     /// <param name="timeProvider">Stamps each entry's update time; <see cref="TimeProvider.System"/> when null.</param>
     public SqliteServiceCatalog(SqliteServiceCatalogOptions options, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
-        {
-            // Microsoft.Data.Sqlite retries a busy statement until the command timeout; SQLite's own busy handler
-            // (the pragma set on every connection) waits inside the engine. Both get the configured time.
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        };
-        _connectionString = builder.ToString();
-        _busyTimeoutPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds};");
+        _database = new SqliteDatabase(options, timeProvider);
         _pageSize = options.ListPageSize;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
@@ -64,7 +51,7 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
     /// <exception cref="InvalidOperationException">The file's schema is newer than this library knows.</exception>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await _database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         return LatestSchemaVersion;
     }
 
@@ -206,11 +193,7 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
     /// <summary>Reads the schema version recorded in the file (0 when the file has no catalog yet). Does not migrate.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The highest applied migration.</returns>
-    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
-    {
-        using var connection = await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-        return ReadSchemaVersion(connection, null);
-    }
+    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) => _database.GetSchemaVersionAsync(cancellationToken);
 
     private static CdnService Read(SqliteDataReader reader) =>
         CatalogJson.Service(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
@@ -248,123 +231,8 @@ public sealed class SqliteServiceCatalog : IServiceCatalog
         return command.ExecuteScalar() is long v ? v : 0;
     }
 
-    private static int ReadSchemaVersion(SqliteConnection connection, SqliteTransaction? transaction)
-    {
-        using var exists = Command(connection, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'poppy_schema_version';");
-        exists.Transaction = transaction;
-        if (exists.ExecuteScalar() is null)
-        {
-            return 0;
-        }
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.Command(connection, sql, parameters);
 
-        using var max = Command(connection, "SELECT MAX(version) FROM poppy_schema_version;");
-        max.Transaction = transaction;
-        return max.ExecuteScalar() is long v ? (int)v : 0;
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        if (!_initialized)
-        {
-            await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<SqliteConnection> OpenRawAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var pragma = Command(connection, _busyTimeoutPragma);
-            pragma.ExecuteNonQuery();
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return Task.CompletedTask;
-        }
-
-        lock (_initLock)
-        {
-            // One initialisation shared by every caller; a failed one (a busy file, a newer schema) is tried again next time.
-            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
-            {
-                _initialization = InitializeAsync();
-            }
-
-            return _initialization.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task InitializeAsync()
-    {
-        using var connection = await OpenRawAsync(CancellationToken.None).ConfigureAwait(false);
-        using (var wal = Command(connection, "PRAGMA journal_mode = WAL;"))
-        {
-            // Persistent in the file; an in-memory database answers "memory", which is fine.
-            wal.ExecuteScalar();
-        }
-
-        using var transaction = connection.BeginTransaction(deferred: false);
-        using (var schema = Command(connection, SqliteMigrations.SchemaTable))
-        {
-            schema.Transaction = transaction;
-            schema.ExecuteNonQuery();
-        }
-
-        var current = ReadSchemaVersion(connection, transaction);
-        if (current > SqliteMigrations.Latest)
-        {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The SQLite catalog's schema is version {current}, newer than this version of Poppy.Sdk.Sqlite knows ({SqliteMigrations.Latest}); upgrade the package. Nothing was changed."));
-        }
-
-        foreach (var (version, description, sql) in SqliteMigrations.Steps)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            using var step = Command(connection, sql);
-            step.Transaction = transaction;
-            step.ExecuteNonQuery();
-            using var record = Command(
-                connection,
-                "INSERT INTO poppy_schema_version (version, description, applied_at) VALUES ($version, $description, $now);",
-                ("$version", version),
-                ("$description", description),
-                ("$now", _timeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
-            record.Transaction = transaction;
-            record.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
-        _initialized = true;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 }

@@ -4,10 +4,14 @@ using Poppy.Sdk.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Keeps Poppy's catalog in a SQLite file: <c>services.AddPoppy(...).UseSqliteCatalog("Data Source=poppy.db")</c>.</summary>
+/// <summary>Keeps Poppy's catalog and operation journal in a SQLite file: <c>services.AddPoppy(...).UseSqliteCatalog("Data Source=poppy.db")</c>.</summary>
 public static class PoppySqliteBuilderExtensions
 {
-    /// <summary>Replaces the in-memory catalog with a <see cref="SqliteServiceCatalog"/> in the file the connection string names.</summary>
+    /// <summary>
+    /// Replaces the catalog with a <see cref="SqliteServiceCatalog"/> and the operation journal with a
+    /// <see cref="SqliteOperationJournal"/>, both in the file the connection string names (any earlier
+    /// <see cref="IServiceCatalog"/> or <see cref="IOperationJournal"/> registration is removed).
+    /// </summary>
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="connectionString">For example <c>Data Source=poppy.db</c>.</param>
     /// <param name="configure">Adjusts the other options (busy timeout, list page size).</param>
@@ -20,6 +24,8 @@ public static class PoppySqliteBuilderExtensions
         options.Validate();
         builder.Services.RemoveAll<IServiceCatalog>();
         builder.Services.AddSingleton<IServiceCatalog>(sp => new SqliteServiceCatalog(options, sp.GetService<TimeProvider>()));
+        builder.Services.RemoveAll<IOperationJournal>();
+        builder.Services.AddSingleton<IOperationJournal>(sp => new SqliteOperationJournal(options, sp.GetService<TimeProvider>()));
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 namespace Poppy.Sdk.Sqlite.Internal;
 
 /// <summary>
-/// The catalog's schema, as numbered steps applied in order and recorded in <c>poppy_schema_version</c>. A step is
+/// The catalog's and the operation journal's schema, as numbered steps applied in order and recorded in <c>poppy_schema_version</c>. A step is
 /// never edited once shipped and never drops data: a new need is a new step.
 /// </summary>
 internal static class SqliteMigrations
@@ -38,6 +38,29 @@ internal static class SqliteMigrations
                 SELECT s.service_id, json_extract(p.value, '$.provider'), json_extract(p.value, '$.vendor_service_id')
                 FROM poppy_services AS s, json_each(s.providers) AS p
                 WHERE json_extract(p.value, '$.vendor_service_id') IS NOT NULL;
+            """),
+        // Times are fixed-width UTC text (yyyy-MM-ddTHH:mm:ss.fffffffZ): they compare in SQL as they do in time, and
+        // read back to the tick.
+        (3, "operation journal", """
+            CREATE TABLE poppy_operations (
+                operation_id     TEXT    NOT NULL PRIMARY KEY,
+                run_id           TEXT    NOT NULL,
+                service_id       TEXT    NOT NULL,
+                kind             TEXT    NOT NULL CHECK (kind IN ('create', 'update', 'delete', 'purge')),
+                state            TEXT    NOT NULL CHECK (state IN ('running', 'succeeded', 'failed')),
+                owner            TEXT    NOT NULL,
+                lease_expires_at TEXT    NOT NULL,
+                started_at       TEXT    NOT NULL,
+                updated_at       TEXT    NOT NULL,
+                completed_at     TEXT    NULL,
+                claims           INTEGER NOT NULL DEFAULT 0,
+                data             TEXT    NULL,
+                error            TEXT    NULL
+            );
+            CREATE INDEX ix_poppy_operations_claim ON poppy_operations (state, lease_expires_at);
+            CREATE INDEX ix_poppy_operations_list ON poppy_operations (started_at DESC, operation_id);
+            CREATE INDEX ix_poppy_operations_service ON poppy_operations (service_id, started_at DESC, operation_id);
+            CREATE INDEX ix_poppy_operations_prune ON poppy_operations (state, completed_at);
             """),
     ];
 
