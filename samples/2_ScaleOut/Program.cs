@@ -54,7 +54,7 @@ Print("B", finished);
 var service = await clientB.GetServiceAsync(finished.ServiceId);
 foreach (var provider in service!.Providers)
 {
-    Console.WriteLine($"B: {provider.Provider}: {provider.Status}, distribution {provider.VendorServiceId}, {string.Join(", ", provider.AccessUrls.Select(u => u.Domain + " -> " + u.Target))}");
+    Console.WriteLine($"B: {provider.Provider}: {provider.Status}, distribution {provider.VendorServiceId}, {string.Join(", ", provider.AccessUrls.Select(u => u.Domain + " -> " + u.ProviderUrl))}");
 }
 
 Console.WriteLine($"Emulator: {emulator.CloudFront.Distributions.Count} distribution(s): {string.Join(", ", emulator.CloudFront.Distributions.Select(d => d.Id + " " + d.Status))}.");

@@ -269,12 +269,12 @@ public sealed class StateCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task OperationsList_PostgreSqlCatalog_SaysTheJournalIsSqliteOnlyWithoutShowingThePassword()
+    public async Task OperationsList_UnreachablePostgreSqlCatalog_ExitsTwoWithoutShowingThePassword()
     {
         var result = await RunAsync("operations", "list", "--catalog", "postgresql://poppy:s3cr3t-pw@127.0.0.1:1/poppy");
 
         Assert.Equal(2, result.Code);
-        Assert.Contains("operation journal from SQLite only", result.Err, StringComparison.Ordinal);
+        Assert.Contains("cannot read the journal (PostgreSQL database 'poppy' on 127.0.0.1:1)", result.Err, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t-pw", result.Err, StringComparison.Ordinal);
     }
 

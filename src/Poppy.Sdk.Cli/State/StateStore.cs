@@ -68,12 +68,12 @@ internal sealed class StateStore : IAsyncDisposable
                 var builder = new NpgsqlConnectionStringBuilder(ToNpgsql(value));
                 var description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
                 // A shared database's schema is its owners' business: reading it never migrates it.
-                var catalog = new PostgreSqlServiceCatalog(builder.ConnectionString, new PostgreSqlServiceCatalogOptions { ApplyMigrations = false });
+                var readOnly = new PostgreSqlServiceCatalogOptions { ApplyMigrations = false };
                 return new StateStore(
                     description,
-                    catalog,
-                    null,
-                    "this build of poppy reads the operation journal from SQLite only (the PostgreSQL journal is not part of it yet).");
+                    new PostgreSqlServiceCatalog(builder.ConnectionString, readOnly),
+                    new PostgreSqlOperationJournal(builder.ConnectionString, readOnly),
+                    null);
             }
 
             var sqlite = IsSqliteConnectionString(value)
@@ -154,9 +154,14 @@ internal sealed class StateStore : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (Catalog is IAsyncDisposable disposable)
+        if (Catalog is IAsyncDisposable catalog)
         {
-            await disposable.DisposeAsync().ConfigureAwait(false);
+            await catalog.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Journal is IAsyncDisposable journal)
+        {
+            await journal.DisposeAsync().ConfigureAwait(false);
         }
     }
 
