@@ -16,6 +16,7 @@ namespace Poppy.Sdk.State.Tests;
 public abstract class RecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(45);
     private readonly List<ServiceProvider> _instances = [];
     private CdnEmulator? _emulator;
 
@@ -64,7 +65,7 @@ public abstract class RecoveryTests : IAsyncLifetime
             o.SecretAccessKey = Emulator.CloudFront.SecretAccessKey;
             o.BaseAddress = Emulator.BaseAddress;
             o.AcmCertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/recovery";
-            o.PollingInterval = TimeSpan.FromSeconds(30);
+            o.PollingInterval = Poll;
         });
         store(builder);
         var provider = services.BuildServiceProvider();
@@ -98,12 +99,14 @@ public abstract class RecoveryTests : IAsyncLifetime
         Time.Advance(Lease);
         var taken = await Task.WhenAll(Recovery(second).RunOnceAsync(), Recovery(third).RunOnceAsync());
 
-        Assert.Equal(operation.Id, Assert.Single(taken.SelectMany(t => t)).Id);
+        var resumed = Assert.Single(taken.SelectMany(t => t));
+        Assert.Equal(operation.Id, resumed.Id);
         var winner = taken[0].Count == 1 ? second : third;
         var journal = winner.GetRequiredService<PoppyClient>();
-        for (var i = 0; i < 40 && (await journal.GetOperationAsync(operation.Id))!.State == OperationJournalState.Running; i++)
+
+        // The recovery service polls the deployment every 45 s (the HTTP timeouts of a poll in flight are due sooner).
+        for (var i = 0; i < 40 && await Time.AdvanceWhenWaitedOnExactlyAsync(Poll, () => resumed.HasCompleted); i++)
         {
-            await Time.AdvanceWhenWaitedOnAsync(TimeSpan.FromSeconds(30)); // the recovery service polls the deployment
         }
 
         var entry = await journal.GetOperationAsync(operation.Id);

@@ -28,7 +28,27 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
     /// Completes once a one-shot timer is pending that is due within <paramref name="within"/> from now.
     /// The real-time bound only turns a hang into a failure; passing tests never reach it.
     /// </summary>
-    public async Task WaitForTimerAsync(TimeSpan within)
+    public Task WaitForTimerAsync(TimeSpan within) => WaitForTimerAsync(within, exact: false, null);
+
+    /// <summary>
+    /// Waits until the code under test has registered a timer due exactly <paramref name="delta"/> from now, then
+    /// advances: for code whose other timers (HTTP timeouts of requests in flight) are due sooner, and must not fire.
+    /// </summary>
+    /// <param name="delta">How far to advance.</param>
+    /// <param name="finished">Whether the code under test is done (then it registers no timer, and this returns false).</param>
+    /// <returns>Whether the clock was advanced.</returns>
+    public async Task<bool> AdvanceWhenWaitedOnExactlyAsync(TimeSpan delta, Func<bool> finished)
+    {
+        if (!await WaitForTimerAsync(delta, exact: true, finished).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Advance(delta);
+        return true;
+    }
+
+    private async Task<bool> WaitForTimerAsync(TimeSpan within, bool exact, Func<bool>? finished = null)
     {
         var deadline = DateTime.UtcNow + Bound;
         while (true)
@@ -37,18 +57,25 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
             var limit = GetUtcNow() + within;
             lock (_gate)
             {
-                if (_pending.Exists(p => p.Due <= limit))
+                if (_pending.Exists(p => exact ? p.Due == limit : p.Due <= limit))
                 {
-                    return;
+                    return true;
                 }
 
                 changed = _changed.Task;
             }
 
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)).ConfigureAwait(false) != changed)
+            if (finished?.Invoke() == true)
             {
-                throw new TimeoutException($"No timer due within {within} was registered on the fake clock (now {GetUtcNow():O}).");
+                return false;
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            // Finishing registers no timer: look at it again every few milliseconds.
+            var wait = finished is null ? left : TimeSpan.FromMilliseconds(Math.Min(20, Math.Max(0, left.TotalMilliseconds)));
+            if (left <= TimeSpan.Zero || (await Task.WhenAny(changed, Task.Delay(wait)).ConfigureAwait(false) != changed && finished is null))
+            {
+                throw new TimeoutException($"No timer due {(exact ? "in exactly" : "within")} {within} was registered on the fake clock (now {GetUtcNow():O}).");
             }
         }
     }
