@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Microsoft.Data.Sqlite;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.Sqlite;
@@ -10,10 +9,9 @@ namespace Poppy.Sdk.Benchmarks;
 /// Moving a catalog of <see cref="Services"/> services between SQLite files with <see cref="CatalogTransfer"/>: the export
 /// of one file to a JSON document on disk, the import of that document into a new file, and (to separate the reading
 /// and validation from SQLite's per-save cost) the import into an in-memory catalog. One operation is a whole catalog:
-/// a monitoring job, a few iterations.
+/// run it as a monitoring job with a few iterations (the command is in docs/performance.md).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class CatalogTransferBenchmarks
 {
     private string _folder = null!;

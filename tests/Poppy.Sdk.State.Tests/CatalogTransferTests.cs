@@ -227,6 +227,30 @@ public sealed class CatalogTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportAsync_UnknownMembersAndIndentation_AreAccepted()
+    {
+        using var indented = new MemoryStream();
+        await CatalogTransfer.ExportAsync(await InMemoryAsync(TestServices.Rich("svc-1")), indented, new CatalogExportOptions { Indented = true }, CancellationToken.None);
+        var doc = JsonNode.Parse(indented.ToArray())!;
+        doc["written_by"] = new JsonObject { ["tool"] = "a later SDK", ["hosts"] = new JsonArray("a", "b") };
+        doc["services"]![0]!["labels"] = new JsonArray("blue");
+        var target = new InMemoryServiceCatalog();
+
+        var report = await CatalogTransfer.ImportAsync(target, Utf8(doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+
+        Assert.Contains("\n  \"services\": [", Encoding.UTF8.GetString(indented.ToArray()), StringComparison.Ordinal);
+        Assert.Equal((1, true), (report.Imported, report.IsComplete));
+        Assert.Equal(2, (await target.GetAsync("svc-1"))!.Providers.Count);
+    }
+
+    [Fact]
+    public async Task ImportAsync_BadOptions_AreRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CatalogTransfer.ImportAsync(new InMemoryServiceCatalog(), Utf8("{}"), new CatalogImportOptions { MaxEntryBytes = 1024 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => CatalogTransfer.ImportAsync(new InMemoryServiceCatalog(), Utf8("{}"), new CatalogImportOptions { ConflictPolicy = (CatalogConflictPolicy)7 }));
+    }
+
+    [Fact]
     public async Task ImportAsync_Skip_KeepsTheTargetsEntry()
     {
         var (json, target) = await ConflictSetupAsync();
