@@ -79,6 +79,7 @@ public sealed class CatalogTransferTests : IAsyncLifetime
         }
 
         Assert.True(destination.Writes > 100, $"{destination.Writes} writes.");
+        Assert.Equal(0, destination.SynchronousWrites);
     }
 
     [Fact]
@@ -416,7 +417,7 @@ public sealed class CatalogTransferTests : IAsyncLifetime
         }
     }
 
-    /// <summary>A stream that counts what passes: written (and dropped), or read from a byte array.</summary>
+    /// <summary>A stream that counts what passes: written (and dropped; asynchronous and synchronous writes apart), or read from a byte array.</summary>
     private sealed class CountingStream(byte[]? content = null) : Stream
     {
         private readonly MemoryStream? _content = content is null ? null : new MemoryStream(content);
@@ -447,10 +448,19 @@ public sealed class CatalogTransferTests : IAsyncLifetime
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
+        public int SynchronousWrites { get; private set; }
+
         public override void Write(byte[] buffer, int offset, int count)
         {
             Written += count;
+            SynchronousWrites++;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written += buffer.Length;
             Writes++;
+            return ValueTask.CompletedTask;
         }
     }
 }

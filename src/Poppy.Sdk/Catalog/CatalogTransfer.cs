@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,7 +50,10 @@ public static class CatalogTransfer
         ArgumentNullException.ThrowIfNull(destination);
         options ??= new CatalogExportOptions();
         var exportedAt = (options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-        var writer = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = options.Indented });
+        // The JSON goes to a buffer that is written to the destination asynchronously whenever it holds 64 KiB (the
+        // serializer flushes the writer after each value: into this buffer, never synchronously into the stream).
+        var buffer = new ArrayBufferWriter<byte>(FlushThresholdBytes * 2);
+        var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = options.Indented });
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();
@@ -62,16 +66,20 @@ public static class CatalogTransfer
             {
                 WriteService(writer, service);
                 count++;
-                if (writer.BytesPending >= FlushThresholdBytes)
+                writer.Flush();
+                if (buffer.WrittenCount >= FlushThresholdBytes)
                 {
-                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await destination.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    buffer.ResetWrittenCount();
                 }
             }
 
             writer.WriteEndArray();
             writer.WriteNumber(CatalogDocument.ServiceCount, count);
             writer.WriteEndObject();
-            await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            writer.Flush();
+            await destination.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
             return new CatalogExportReport(count, exportedAt);
         }
     }
