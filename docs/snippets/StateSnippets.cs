@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Poppy.Sdk.PostgreSql;
+using Poppy.Sdk.Sqlite;
 
 namespace Poppy.Sdk.Docs.Snippets;
 
@@ -56,6 +57,34 @@ internal static class State
 
         services.AddPoppy(o => o.AddFlavor("global", FlavorMode.Mirror, "fastly"))
                 .UsePostgreSqlCatalog(dataSource, o => o.ApplyMigrations = false);   // the application never changes the schema
+        #endregion
+    }
+
+    public static async Task Transfer(PoppyClient client, string connectionString, CancellationToken cancellationToken)
+    {
+        #region state-transfer
+        // Out of the old store: one JSON document, written as the catalog is read (any size, one service at a time).
+        var old = new SqliteServiceCatalog("Data Source=poppy.db");
+        await using (var file = File.Create("catalog.json"))
+        {
+            var exported = await CatalogTransfer.ExportAsync(old, file, cancellationToken);
+            Console.WriteLine(exported);   // 1234 services exported at 2026-12-07T08:00:00.0000000+00:00
+        }
+
+        // Into the new one, read as a stream: services it already holds are skipped (or Overwrite, or Fail);
+        // an entry whose spec is invalid is reported with its path and not written.
+        await using var target = new PostgreSqlServiceCatalog(connectionString);
+        await using (var file = File.OpenRead("catalog.json"))
+        {
+            var options = new CatalogImportOptions { ConflictPolicy = CatalogConflictPolicy.Skip };
+            var imported = await CatalogTransfer.ImportAsync(target, file, options, cancellationToken);
+            Console.WriteLine(imported);   // 1234 imported, 0 skipped, 0 overwritten, no problem
+        }
+
+        // Or store to store directly, or from the vendors themselves into the new store:
+        await CatalogTransfer.CopyAsync(old, target, cancellationToken: cancellationToken);
+        var rebuilt = await client.RebuildCatalogAsync(target, cancellationToken);
+        Console.WriteLine(rebuilt);        // 1234 services recorded; every provider listed
         #endregion
     }
 }

@@ -77,7 +77,26 @@ public partial class PoppyClient
     /// </summary>
     /// <param name="cancellationToken">Cancels the rebuild.</param>
     /// <returns>How many services were found, and the providers that could not be listed.</returns>
-    public virtual async Task<CatalogRebuildReport> RebuildCatalogAsync(CancellationToken cancellationToken = default)
+    public virtual Task<CatalogRebuildReport> RebuildCatalogAsync(CancellationToken cancellationToken = default) =>
+        RebuildIntoAsync(_coordinator.Writer, cancellationToken);
+
+    /// <summary>
+    /// Rebuilds a catalog from the vendors into <paramref name="target"/> (any store, for example a new SQLite or
+    /// PostgreSQL catalog to move to): lists every provider's Poppy-stamped services, exactly as
+    /// <see cref="RebuildCatalogAsync(CancellationToken)"/> does for the client's own catalog, and records them in the
+    /// target, merging with what it already holds. The client's own catalog is not read or changed (unless it is
+    /// <paramref name="target"/>).
+    /// </summary>
+    /// <param name="target">The catalog to record the services in.</param>
+    /// <param name="cancellationToken">Cancels the rebuild.</param>
+    /// <returns>How many services were found, and the providers that could not be listed.</returns>
+    public virtual Task<CatalogRebuildReport> RebuildCatalogAsync(IServiceCatalog target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return RebuildIntoAsync(ReferenceEquals(target, _coordinator.Catalog) ? _coordinator.Writer : new CatalogWriter(target, _logger), cancellationToken);
+    }
+
+    private async Task<CatalogRebuildReport> RebuildIntoAsync(CatalogWriter writer, CancellationToken cancellationToken)
     {
         var found = new Dictionary<string, (ServiceSpec Spec, List<ProviderServiceDetails> Details)>(StringComparer.Ordinal);
         var failures = new List<ProviderAttempt>();
@@ -105,7 +124,7 @@ public partial class PoppyClient
 
         foreach (var (id, (spec, details)) in found)
         {
-            await _coordinator.Writer.UpdateAsync(
+            await writer.UpdateAsync(
                 id,
                 existing =>
                 {

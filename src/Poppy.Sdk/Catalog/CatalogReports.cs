@@ -25,7 +25,7 @@ public sealed record CleanupReport(IReadOnlyList<PendingCleanup> Removed, IReadO
     public override string ToString() => $"{Removed.Count} removed, {InProgress.Count} in progress, {Failed.Count} failed";
 }
 
-/// <summary>The outcome of <see cref="PoppyClient.RebuildCatalogAsync"/>.</summary>
+/// <summary>The outcome of <see cref="PoppyClient.RebuildCatalogAsync(CancellationToken)"/>.</summary>
 /// <param name="ServiceCount">Services found and recorded.</param>
 /// <param name="Failures">Providers that could not be listed (their services may be missing).</param>
 public sealed record CatalogRebuildReport(int ServiceCount, IReadOnlyList<ProviderAttempt> Failures)

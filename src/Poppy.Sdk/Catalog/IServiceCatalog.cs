@@ -6,7 +6,7 @@ namespace Poppy.Sdk;
 /// <see cref="CdnService.Version"/>, otherwise it throws <see cref="CatalogConflictException"/> and the writer
 /// re-reads and retries, so two writers never lose each other's updates. The default is in memory
 /// (<see cref="InMemoryServiceCatalog"/>); it can be rebuilt from the vendors with
-/// <see cref="PoppyClient.RebuildCatalogAsync"/>. Durable catalogs are separate packages.
+/// <see cref="PoppyClient.RebuildCatalogAsync(CancellationToken)"/>. Durable catalogs are separate packages.
 /// </summary>
 public interface IServiceCatalog
 {
