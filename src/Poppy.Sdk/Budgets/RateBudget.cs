@@ -55,6 +55,19 @@ public sealed record RateBudget
         ArgumentNullException.ThrowIfNull(limit);
         return new RateBudget(providerName + ":purge", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
     }
+
+    /// <summary>
+    /// The write budget of a provider's vendor account, from its capabilities (key <c>&lt;provider name&gt;:write</c>):
+    /// one token per vendor HTTP request the account's rate limit counts.
+    /// </summary>
+    /// <param name="providerName">The provider's registered name: every instance that shares the account registers it under this name.</param>
+    /// <param name="limit">The vendor's write pacing.</param>
+    /// <returns>The budget.</returns>
+    public static RateBudget ForWrite(string providerName, WriteRateLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        return new RateBudget(providerName + ":write", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
+    }
 }
 
 /// <summary>The answer of <see cref="IRateBudgetStore.TryAcquireAsync"/>.</summary>
