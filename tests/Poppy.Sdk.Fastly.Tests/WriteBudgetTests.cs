@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Poppy.Sdk.TestSupport;
 
@@ -70,6 +71,25 @@ public sealed class WriteBudgetTests
 
         Assert.Equal(0, await probe.TokensTakenByAsync(HttpMethod.Post, Api + "service"));
         Assert.Null(probe.Services.GetRequiredKeyedService<ICdnProvider>("fastly").Capabilities.WriteRateLimit);
+    }
+
+    [Fact]
+    public async Task ReloadedConfiguration_ChangesTheLimitWithoutARestart()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ApiToken"] = "fk-BUDGET-0123456789", ["WriteRequestsPerHour"] = "100" })
+            .Build();
+        using var probe = WriteBudgetProbe.Build(b => b.AddFastly("fastly", configuration));
+        Assert.Equal(1, await probe.TokensTakenByAsync(HttpMethod.Post, Api + "service"));
+
+        configuration["WriteRequestsPerHour"] = "0";
+        configuration.Reload();
+
+        Assert.Equal(0, await probe.TokensTakenByAsync(HttpMethod.Post, Api + "service"));
+        configuration["WriteRequestsPerHour"] = "10";
+        configuration.Reload();
+        Assert.Equal(1, await probe.TokensTakenByAsync(HttpMethod.Post, Api + "service"));
+        Assert.Equal([new RateBudget("fastly:write", 50, 1, TimeSpan.FromSeconds(72)), new RateBudget("fastly:write", 5, 1, TimeSpan.FromMinutes(12))], probe.Store!.Taken);
     }
 
     [Fact]

@@ -80,7 +80,8 @@ public readonly record struct RateBudgetDecision(bool Acquired, TimeSpan RetryAf
 }
 
 /// <summary>
-/// Where the composite client keeps its vendor accounts' pacing budgets. The default,
+/// Where the composite client keeps its vendor accounts' pacing budgets (purges), and the vendor providers' HTTP
+/// clients their write budgets (<see cref="RateBudget.ForWrite"/>). The default,
 /// <see cref="LocalRateBudgetStore"/>, keeps them in the process; <c>Poppy.Sdk.Redis</c> shares them between every
 /// instance of an application, so several instances together stay within the vendor's limits.
 /// </summary>

@@ -24,7 +24,8 @@ internal sealed class WriteBudgetHandler : DelegatingHandler
     private readonly Func<HttpRequestMessage, bool> _counts;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private (WriteRateLimit Limit, RateBudget Budget)? _budget;
+    // One reference, swapped whole: concurrent requests never see a limit paired with another limit's budget.
+    private volatile Cached? _budget;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="providerName">The provider's registered name (the budget key's account part).</param>
@@ -74,13 +75,15 @@ internal sealed class WriteBudgetHandler : DelegatingHandler
     private RateBudget BudgetFor(WriteRateLimit limit)
     {
         var cached = _budget;
-        if (cached is { } c && c.Limit == limit)
+        if (cached is not null && cached.Limit == limit)
         {
-            return c.Budget;
+            return cached.Budget;
         }
 
         var budget = RateBudget.ForWrite(_providerName, limit);
-        _budget = (limit, budget);
+        _budget = new Cached(limit, budget);
         return budget;
     }
+
+    private sealed record Cached(WriteRateLimit Limit, RateBudget Budget);
 }
