@@ -91,7 +91,7 @@ internal static class HttpProviderRegistration
             // log state even when the message redacts them; providers log their calls themselves, without headers.
             .RemoveAllLoggers()
             // Write pacing goes outside the resilience handler, so waiting for a token is not cut short by its request
-            // timeouts (ADR 0010). The store is the application's (shared through Redis with UseRedisRateLimits), else
+            // timeouts (ADR 0012). The store is the application's (shared through Redis with UseRedisRateLimits), else
             // one in this container; the limit is read per request, so changed options apply without a restart.
             .AddHttpMessageHandler(sp => new WriteBudgetHandler(
                 name,

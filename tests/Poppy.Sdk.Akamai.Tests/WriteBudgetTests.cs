@@ -3,7 +3,7 @@ using Poppy.Sdk.TestSupport;
 
 namespace Poppy.Sdk.Akamai.Tests;
 
-/// <summary>Akamai's PAPI budget (ADR 0010): every PAPI request takes a token, reads too; Fast Purge has its own bucket.</summary>
+/// <summary>Akamai's PAPI budget (ADR 0012): every PAPI request takes a token, reads too; Fast Purge has its own bucket.</summary>
 public sealed class WriteBudgetTests
 {
     private static readonly string Api = "https://" + AkamaiMock.ValidOptions().Host + "/";

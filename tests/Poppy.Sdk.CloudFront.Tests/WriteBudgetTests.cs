@@ -4,7 +4,7 @@ using Poppy.Sdk.TestSupport;
 namespace Poppy.Sdk.CloudFront.Tests;
 
 /// <summary>
-/// CloudFront's write budget (ADR 0010): AWS publishes no control-plane rate, so nothing is paced by default; with
+/// CloudFront's write budget (ADR 0012): AWS publishes no control-plane rate, so nothing is paced by default; with
 /// <see cref="CloudFrontCdnProviderOptions.WriteRequestsPerSecond"/> set, every non-GET request takes a token.
 /// </summary>
 public sealed class WriteBudgetTests

@@ -3,7 +3,7 @@ using Poppy.Sdk.TestSupport;
 
 namespace Poppy.Sdk.Cloudflare.Tests;
 
-/// <summary>Cloudflare's global API budget (ADR 0010): every request of the token counts, reads and purges included.</summary>
+/// <summary>Cloudflare's global API budget (ADR 0012): every request of the token counts, reads and purges included.</summary>
 public sealed class WriteBudgetTests
 {
     private const string Api = "https://api.cloudflare.com/client/v4/";

@@ -5,7 +5,7 @@ using Poppy.Sdk.TestSupport;
 namespace Poppy.Sdk.Fastly.Tests;
 
 /// <summary>
-/// Fastly's write budget (ADR 0010): the client's pipeline takes a token for each request Fastly's hourly limit counts
+/// Fastly's write budget (ADR 0012): the client's pipeline takes a token for each request Fastly's hourly limit counts
 /// (non-read requests, except URL and surrogate-key purges), and waits on the clock when the budget is spent.
 /// </summary>
 public sealed class WriteBudgetTests

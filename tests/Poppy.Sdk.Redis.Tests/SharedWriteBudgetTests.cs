@@ -7,7 +7,7 @@ using Poppy.Sdk.TestSupport;
 namespace Poppy.Sdk.Redis.Tests;
 
 /// <summary>
-/// Write budgets shared through Redis (ADR 0010): two instances ("processes": two containers) of one Fastly account
+/// Write budgets shared through Redis (ADR 0012): two instances ("processes": two containers) of one Fastly account
 /// pace their write requests from one bucket, so together they stay within the account's hourly limit.
 /// </summary>
 public sealed class SharedWriteBudgetTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>

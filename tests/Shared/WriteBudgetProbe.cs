@@ -6,7 +6,7 @@ namespace Poppy.Sdk.TestSupport;
 /// <summary>
 /// A vendor provider's named <see cref="HttpClient"/> as DI builds it (write budget, resilience and auth handlers), with a
 /// vendor that answers 200 and counts what reached it, and optionally a rate budget store that grants every token and
-/// remembers the budgets asked for: what each vendor's write-budget tests need (ADR 0010).
+/// remembers the budgets asked for: what each vendor's write-budget tests need (ADR 0012).
 /// </summary>
 internal sealed class WriteBudgetProbe : IDisposable
 {

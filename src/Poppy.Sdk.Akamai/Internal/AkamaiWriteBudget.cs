@@ -1,7 +1,7 @@
 namespace Poppy.Sdk.Akamai.Internal;
 
 /// <summary>
-/// Akamai's PAPI rate limit (ADR 0010): a token bucket per account, shared by all its API clients, that counts every
+/// Akamai's PAPI rate limit (ADR 0012): a token bucket per account, shared by all its API clients, that counts every
 /// PAPI request (reads too). Fast Purge (<c>ccu/</c>) is limited by its own bucket, the purge pacing, and is not counted.
 /// </summary>
 internal static class AkamaiWriteBudget

@@ -1,7 +1,7 @@
 namespace Poppy.Sdk.CloudFront.Internal;
 
 /// <summary>
-/// CloudFront's control-plane pacing (ADR 0010): AWS publishes no request rate, so writes are paced only when the
+/// CloudFront's control-plane pacing (ADR 0012): AWS publishes no request rate, so writes are paced only when the
 /// account's options set one; then every non-GET request (create, update, delete, invalidation, function) counts.
 /// </summary>
 internal static class CloudFrontWriteBudget

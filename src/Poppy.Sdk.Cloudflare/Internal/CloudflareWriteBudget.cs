@@ -1,7 +1,7 @@
 namespace Poppy.Sdk.Cloudflare.Internal;
 
 /// <summary>
-/// Cloudflare's global API rate limit (ADR 0010): requests per five minutes per user or token, reads and purges
+/// Cloudflare's global API rate limit (ADR 0012): requests per five minutes per user or token, reads and purges
 /// included, so every request of the account counts.
 /// </summary>
 internal static class CloudflareWriteBudget

@@ -1,7 +1,7 @@
 namespace Poppy.Sdk.Fastly.Internal;
 
 /// <summary>
-/// Fastly's API rate limit (ADR 0010): non-read requests per hour per user token. GET and HEAD are free, and so are
+/// Fastly's API rate limit (ADR 0012): non-read requests per hour per user token. GET and HEAD are free, and so are
 /// URL purges (<c>POST purge/{host}/{path}</c>) and surrogate-key purges (<c>POST service/{id}/purge[/{key}]</c>);
 /// a purge-all (<c>service/{id}/purge_all</c>) counts.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Poppy.Sdk.Internal;
 
 /// <summary>
-/// Paces the vendor requests an account's API rate limit counts (see ADR 0010): before sending a counted request it
+/// Paces the vendor requests an account's API rate limit counts (see ADR 0012): before sending a counted request it
 /// takes one token from the account's write budget (<see cref="RateBudget.ForWrite"/>, key
 /// <c>&lt;provider name&gt;:write</c>) in the <see cref="IRateBudgetStore"/>, and when the budget is spent waits on the
 /// <see cref="TimeProvider"/> for the store's hint, then asks again; cancelling the request stops the wait. Requests the

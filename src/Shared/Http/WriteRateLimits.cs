@@ -1,6 +1,6 @@
 namespace Poppy.Sdk.Internal;
 
-/// <summary>The conversions and request tests the vendors' write budgets share (ADR 0010).</summary>
+/// <summary>The conversions and request tests the vendors' write budgets share (ADR 0012).</summary>
 internal static class WriteRateLimits
 {
     /// <summary>
