@@ -106,6 +106,16 @@ public enum PurgeSupport
 /// <param name="Burst">The bucket size.</param>
 public sealed record PurgeRateLimit(int RequestsPerPeriod, TimeSpan Period, int Burst);
 
+/// <summary>
+/// How fast a provider may send the vendor API requests its account's write limit counts (Fastly's non-read requests,
+/// every Akamai PAPI or Cloudflare API request): a token bucket per vendor account, shared by every instance that uses
+/// the same rate budget store. Each counted HTTP request, not each create or update, takes one token.
+/// </summary>
+/// <param name="RequestsPerPeriod">Tokens added each period.</param>
+/// <param name="Period">The replenishment period.</param>
+/// <param name="Burst">The bucket size.</param>
+public sealed record WriteRateLimit(int RequestsPerPeriod, TimeSpan Period, int Burst);
+
 /// <summary>What a provider can honour. The composite client checks every spec against it before any vendor call.</summary>
 public sealed record CdnCapabilities
 {
@@ -159,6 +169,12 @@ public sealed record CdnCapabilities
 
     /// <summary>The vendor's documented purge pacing for one account; null when unpaced.</summary>
     public PurgeRateLimit? PurgeRateLimit { get; init; }
+
+    /// <summary>
+    /// The pacing of the vendor API requests the account's rate limit counts (writes, or every request where the vendor
+    /// counts reads too), applied to each counted HTTP request by the provider's HTTP pipeline; null when unpaced.
+    /// </summary>
+    public WriteRateLimit? WriteRateLimit { get; init; }
 
     /// <summary>Whether create, update and delete complete asynchronously (operations must be polled).</summary>
     public bool AsynchronousDeployment { get; init; }

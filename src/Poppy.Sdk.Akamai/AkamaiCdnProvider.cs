@@ -290,6 +290,7 @@ public class AkamaiCdnProvider : ICdnProvider
         MaxRules = 100,
         MaxPurgeBatchSize = AkamaiPurger.MaxItemsPerCall,
         PurgeRateLimit = new PurgeRateLimit(50, TimeSpan.FromSeconds(1), 100),
+        WriteRateLimit = AkamaiWriteBudget.Limit(options),
         AsynchronousDeployment = true,
     };
 }

@@ -107,6 +107,23 @@ public sealed partial class AkamaiCdnProviderOptions
     /// <summary>How long an edit waits before its one retry when PAPI answers 409 "resource busy" without <c>Retry-After</c>. Default 10 s.</summary>
     public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// PAPI requests per minute the account sustains (Akamai's documented default: 100 per minute per account, shared by
+    /// all its API clients, reads included). Every instance that registers the account under the same name and shares
+    /// a rate budget store (<c>UseRedisRateLimits</c>) paces its PAPI requests to it together. Fast Purge (CCU) has its
+    /// own bucket (the purge pacing). 0 turns PAPI pacing off.
+    /// </summary>
+    public int PapiRequestsPerMinute { get; set; } = DefaultPapiRequestsPerMinute;
+
+    /// <summary>PAPI requests allowed in a burst above <see cref="PapiRequestsPerMinute"/> (Akamai's documented default: 1,000).</summary>
+    public int PapiBurst { get; set; } = DefaultPapiBurst;
+
+    /// <summary>Akamai's documented default PAPI rate: 100 requests per minute per account.</summary>
+    public const int DefaultPapiRequestsPerMinute = 100;
+
+    /// <summary>Akamai's documented default PAPI burst: 1,000 requests.</summary>
+    public const int DefaultPapiBurst = 1_000;
+
     /// <summary>Checks the options (reading <see cref="EdgeRcPath"/> when set).</summary>
     /// <returns>Every problem, in words; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -186,6 +203,11 @@ public sealed partial class AkamaiCdnProviderOptions
             problems.Add($"{who}: PollingInterval must be positive and BusyRetryDelay not negative.");
         }
 
+        if (PapiRequestsPerMinute < 0 || (PapiRequestsPerMinute > 0 && PapiBurst < 1))
+        {
+            problems.Add($"{who}: PapiRequestsPerMinute must be 0 (unpaced) or positive with a positive PapiBurst (Akamai's defaults are {DefaultPapiRequestsPerMinute} and {DefaultPapiBurst}).");
+        }
+
         return problems;
     }
 
@@ -193,7 +215,7 @@ public sealed partial class AkamaiCdnProviderOptions
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"AkamaiCdnProviderOptions {{ Name = {Name}, Host = {Host}, BaseAddress = {BaseAddress}, ClientToken = {Hidden(ClientToken)}, ClientSecret = {Hidden(ClientSecret)}, AccessToken = {Hidden(AccessToken)}, EdgeRcPath = {EdgeRcPath}, EdgeRcSection = {EdgeRcSection}, ContractId = {ContractId}, GroupId = {GroupId}, ProductId = {ProductId}, Networks = {Networks}, EdgeHostnameDomain = {EdgeHostnameDomain}, CpCodeId = {CpCodeId}, RuleFormat = {RuleFormat}, AccountSwitchKey = {(string.IsNullOrEmpty(AccountSwitchKey) ? "(not set)" : "(set)")}, PollingInterval = {PollingInterval} }}");
+        $"AkamaiCdnProviderOptions {{ Name = {Name}, Host = {Host}, BaseAddress = {BaseAddress}, ClientToken = {Hidden(ClientToken)}, ClientSecret = {Hidden(ClientSecret)}, AccessToken = {Hidden(AccessToken)}, EdgeRcPath = {EdgeRcPath}, EdgeRcSection = {EdgeRcSection}, ContractId = {ContractId}, GroupId = {GroupId}, ProductId = {ProductId}, Networks = {Networks}, EdgeHostnameDomain = {EdgeHostnameDomain}, CpCodeId = {CpCodeId}, RuleFormat = {RuleFormat}, AccountSwitchKey = {(string.IsNullOrEmpty(AccountSwitchKey) ? "(not set)" : "(set)")}, PollingInterval = {PollingInterval}, PapiRequestsPerMinute = {PapiRequestsPerMinute}, PapiBurst = {PapiBurst} }}");
 
     /// <summary>The credentials to sign with: the values set here, completed from the <c>.edgerc</c> section (read once per options instance).</summary>
     /// <exception cref="FormatException">The <c>.edgerc</c> section cannot be read.</exception>

@@ -290,6 +290,7 @@ public class CloudFrontCdnProvider : ICdnProvider
             MaxOrigins = 25,
             MaxRules = 150,
             MaxPurgeBatchSize = CloudFrontPurger.MaxPathsPerBatch,
+            WriteRateLimit = CloudFrontWriteBudget.Limit(options),
             AsynchronousDeployment = true,
         };
     }

@@ -61,6 +61,16 @@ public sealed class CloudFrontCdnProviderOptions
     /// </summary>
     public TimeSpan InvalidationRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Write requests (every non-GET control-plane call) per second this account should be paced to; 0 (the default)
+    /// leaves them unpaced, because AWS publishes no CloudFront control-plane request rate (throttling answers 400
+    /// <c>Throttling</c>, which the HTTP retry handles). Set it when several instances share an account that is throttled.
+    /// </summary>
+    public int WriteRequestsPerSecond { get; set; }
+
+    /// <summary>Write requests allowed in a burst when <see cref="WriteRequestsPerSecond"/> is set; defaults to that rate.</summary>
+    public int WriteBurst { get; set; }
+
     /// <summary>Checks the options.</summary>
     /// <returns>Every problem, in words; empty when valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -104,6 +114,11 @@ public sealed class CloudFrontCdnProviderOptions
             problems.Add($"{who}: PollingInterval must be positive.");
         }
 
+        if (WriteRequestsPerSecond < 0 || WriteBurst < 0)
+        {
+            problems.Add($"{who}: WriteRequestsPerSecond and WriteBurst cannot be negative.");
+        }
+
         return problems;
     }
 
@@ -111,7 +126,7 @@ public sealed class CloudFrontCdnProviderOptions
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"CloudFrontCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, AccessKeyId = {AccessKeyId}, SecretAccessKey = {(string.IsNullOrEmpty(SecretAccessKey) ? "(not set)" : "(set, hidden)")}, SessionToken = {(string.IsNullOrEmpty(SessionToken) ? "(not set)" : "(set, hidden)")}, AcmCertificateArn = {AcmCertificateArn}, CacheTagHeaderName = {CacheTagHeaderName}, PollingInterval = {PollingInterval}, InvalidationRetryInterval = {InvalidationRetryInterval} }}");
+        $"CloudFrontCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, AccessKeyId = {AccessKeyId}, SecretAccessKey = {(string.IsNullOrEmpty(SecretAccessKey) ? "(not set)" : "(set, hidden)")}, SessionToken = {(string.IsNullOrEmpty(SessionToken) ? "(not set)" : "(set, hidden)")}, AcmCertificateArn = {AcmCertificateArn}, CacheTagHeaderName = {CacheTagHeaderName}, PollingInterval = {PollingInterval}, InvalidationRetryInterval = {InvalidationRetryInterval}, WriteRequestsPerSecond = {WriteRequestsPerSecond} }}");
 
     /// <summary>The credentials to sign with.</summary>
     internal AwsCredentials Credentials() => CredentialsProvider?.Invoke() ?? new AwsCredentials(AccessKeyId, SecretAccessKey, string.IsNullOrEmpty(SessionToken) ? null : SessionToken);

@@ -362,6 +362,7 @@ public class CloudflareCdnProvider : ICdnProvider
         MaxRules = limits.OriginRules + limits.CacheRules + limits.FirewallRules,
         MaxPurgeBatchSize = PurgeClient.MaxItemsPerCall,
         PurgeRateLimit = limits.PurgeRate,
+        WriteRateLimit = CloudflareWriteBudget.Limit(options),
         AsynchronousDeployment = true,
     };
 

@@ -91,6 +91,18 @@ public sealed class CloudflareCdnProviderOptions
     /// <summary>How often a pending deployment (custom hostname and certificate validation) is polled; 30 seconds by default.</summary>
     public TimeSpan PollingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// API requests the token may make per five minutes (Cloudflare's global limit: 1,200 per user or account token,
+    /// reads included, counted together with the dashboard; Enterprise accounts can have it raised). Every instance that
+    /// registers the account under the same name and shares a rate budget store (<c>UseRedisRateLimits</c>) paces its
+    /// requests to it together: half as a burst, the rest spread over the five minutes, so no five minutes see more.
+    /// 0 turns pacing off.
+    /// </summary>
+    public int ApiRequestsPerFiveMinutes { get; set; } = DefaultApiRequestsPerFiveMinutes;
+
+    /// <summary>Cloudflare's documented global API limit: 1,200 requests per five minutes per user or token.</summary>
+    public const int DefaultApiRequestsPerFiveMinutes = 1_200;
+
     /// <summary>The API base address; <c>https://api.cloudflare.com/client/v4/</c> by default (an emulator's address in tests).</summary>
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
@@ -146,6 +158,11 @@ public sealed class CloudflareCdnProviderOptions
             problems.Add($"{who}: PollingInterval must be positive.");
         }
 
+        if (ApiRequestsPerFiveMinutes is < 0 or 1)
+        {
+            problems.Add($"{who}: ApiRequestsPerFiveMinutes must be 0 (unpaced) or at least 2 (Cloudflare's default is {DefaultApiRequestsPerFiveMinutes}).");
+        }
+
         if (BaseAddress is null || !BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttps && BaseAddress.Scheme != Uri.UriSchemeHttp))
         {
             problems.Add($"{who}: BaseAddress must be an absolute http(s) URI such as https://api.cloudflare.com/client/v4/.");
@@ -158,7 +175,7 @@ public sealed class CloudflareCdnProviderOptions
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"CloudflareCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, ApiToken = {(string.IsNullOrEmpty(ApiToken) ? "(not set)" : "(set, hidden)")}, AccountId = {AccountId}, ZoneId = {ZoneId}, Plan = {Plan}, CnameTarget = {CnameTarget}, FallbackOrigin = {FallbackOrigin}, FallbackOriginPolicy = {FallbackOriginPolicy} }}");
+        $"CloudflareCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, ApiToken = {(string.IsNullOrEmpty(ApiToken) ? "(not set)" : "(set, hidden)")}, AccountId = {AccountId}, ZoneId = {ZoneId}, Plan = {Plan}, CnameTarget = {CnameTarget}, FallbackOrigin = {FallbackOrigin}, FallbackOriginPolicy = {FallbackOriginPolicy}, ApiRequestsPerFiveMinutes = {ApiRequestsPerFiveMinutes} }}");
 
     internal CloudflareCdnProviderOptions Clone() => (CloudflareCdnProviderOptions)MemberwiseClone();
 }

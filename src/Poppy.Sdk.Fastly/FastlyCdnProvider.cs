@@ -310,6 +310,7 @@ public class FastlyCdnProvider : ICdnProvider
         PurgeRateLimit = options.PurgeRequestsPerSecond > 0
             ? new PurgeRateLimit(options.PurgeRequestsPerSecond, TimeSpan.FromSeconds(1), options.PurgeBurst > 0 ? options.PurgeBurst : options.PurgeRequestsPerSecond)
             : null,
+        WriteRateLimit = FastlyWriteBudget.Limit(options),
         AsynchronousDeployment = false,
     };
 

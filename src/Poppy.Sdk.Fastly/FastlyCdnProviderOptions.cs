@@ -59,6 +59,18 @@ public sealed class FastlyCdnProviderOptions
     /// <summary>Purge calls allowed in a burst when <see cref="PurgeRequestsPerSecond"/> is set; defaults to that rate.</summary>
     public int PurgeBurst { get; set; }
 
+    /// <summary>
+    /// The account's limit of non-read API requests per hour (Fastly's documented default is 1,000 per user token; an
+    /// account with a raised limit sets its own). Every instance that registers the account under the same name and
+    /// shares a rate budget store (<c>UseRedisRateLimits</c>) paces its writes to it together: half as a burst, the rest
+    /// spread over the hour, so no hour sees more. GET requests and URL or surrogate-key purges are not counted; a
+    /// purge-all is. 0 turns write pacing off.
+    /// </summary>
+    public int WriteRequestsPerHour { get; set; } = DefaultWriteRequestsPerHour;
+
+    /// <summary>Fastly's documented default limit of non-read API requests per hour and user token.</summary>
+    public const int DefaultWriteRequestsPerHour = 1_000;
+
     /// <summary>The body of the <c>403</c> response served to requests a restriction denies.</summary>
     public string ForbiddenResponseContent { get; set; } = "Forbidden";
 
@@ -97,6 +109,11 @@ public sealed class FastlyCdnProviderOptions
             problems.Add($"{who}: PurgeRequestsPerSecond and PurgeBurst cannot be negative.");
         }
 
+        if (WriteRequestsPerHour is < 0 or 1)
+        {
+            problems.Add($"{who}: WriteRequestsPerHour must be 0 (unpaced) or at least 2 (Fastly's default is {DefaultWriteRequestsPerHour}).");
+        }
+
         return problems;
     }
 
@@ -104,7 +121,7 @@ public sealed class FastlyCdnProviderOptions
     /// <returns>The description.</returns>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"FastlyCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, ApiToken = {(string.IsNullOrEmpty(ApiToken) ? "(not set)" : "(set, hidden)")}, AccessUrlTarget = {AccessUrlTarget}, SharedCertificateDomain = {SharedCertificateDomain}, PurgeRequestsPerSecond = {PurgeRequestsPerSecond} }}");
+        $"FastlyCdnProviderOptions {{ Name = {Name}, BaseAddress = {BaseAddress}, ApiToken = {(string.IsNullOrEmpty(ApiToken) ? "(not set)" : "(set, hidden)")}, AccessUrlTarget = {AccessUrlTarget}, SharedCertificateDomain = {SharedCertificateDomain}, PurgeRequestsPerSecond = {PurgeRequestsPerSecond}, WriteRequestsPerHour = {WriteRequestsPerHour} }}");
 
     internal FastlyCdnProviderOptions Clone() => (FastlyCdnProviderOptions)MemberwiseClone();
 }

@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class RedisPoppyBuilderExtensions
 {
     /// <summary>
-    /// Keeps every vendor account's pacing budget (purge rate limits) in Redis, shared by every instance that points at
+    /// Keeps every vendor account's pacing budgets (purge rate limits, and the write budgets the vendor providers' HTTP
+    /// clients draw from) in Redis, shared by every instance that points at
     /// the same Redis with the same key prefix. Without it each instance paces alone, and N instances together may send
     /// N times the vendor's rate.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
@@ -31,7 +32,17 @@ internal sealed record HttpProviderDescriptor<TOptions>(
     Func<RetryPredicateArguments<HttpResponseMessage>, ValueTask<bool>> ShouldRetry,
     Func<IServiceProvider, Func<TOptions>, DelegatingHandler> AuthHandler,
     Func<IServiceProvider, HttpClient, TOptions, ICdnProvider> CreateProvider)
-    where TOptions : class;
+    where TOptions : class
+{
+    /// <summary>
+    /// The account's write pacing from its options (null: unpaced): the same function the provider's
+    /// <see cref="CdnCapabilities.WriteRateLimit"/> uses, so capabilities and pipeline never disagree.
+    /// </summary>
+    public Func<TOptions, WriteRateLimit?> WriteRateLimit { get; init; } = static _ => null;
+
+    /// <summary>Whether the vendor's API rate limit counts a request of this account (for example every non-GET one).</summary>
+    public Func<TOptions, HttpRequestMessage, bool> CountsAgainstWriteLimit { get; init; } = static (_, _) => false;
+}
 
 /// <summary>
 /// The registration every HTTP vendor provider shares (compiled into each vendor package): named options
@@ -40,6 +51,13 @@ internal sealed record HttpProviderDescriptor<TOptions>(
 /// </summary>
 internal static class HttpProviderRegistration
 {
+    /// <summary>
+    /// The key of the process-local <see cref="IRateBudgetStore"/> that holds the write budgets when the application
+    /// registered no store of its own (<c>UseRedisRateLimits</c> does). The same string in every vendor package, so all
+    /// providers of one container share one local store.
+    /// </summary>
+    internal const string LocalWriteBudgetsKey = "Poppy.Sdk.LocalWriteBudgets";
+
     /// <summary>Registers one provider account; a second call with the same name keeps the first.</summary>
     /// <typeparam name="TOptions">The provider's options.</typeparam>
     /// <param name="builder">The Poppy builder.</param>
@@ -67,10 +85,21 @@ internal static class HttpProviderRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new DelegateValidator<TOptions>(descriptor.Validate)));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<TelemetryOptions>, QuietAttemptTelemetry>());
+        services.TryAddKeyedSingleton<IRateBudgetStore>(LocalWriteBudgetsKey, static (sp, _) => new LocalRateBudgetStore(sp.GetRequiredService<TimeProvider>()));
         services.AddHttpClient(descriptor.HttpClientName)
             // The factory's default request logging puts header values (tokens, signatures) in the structured
             // log state even when the message redacts them; providers log their calls themselves, without headers.
             .RemoveAllLoggers()
+            // Write pacing goes outside the resilience handler, so waiting for a token is not cut short by its request
+            // timeouts (ADR 0012). The store is the application's (shared through Redis with UseRedisRateLimits), else
+            // one in this container; the limit is read per request, so changed options apply without a restart.
+            .AddHttpMessageHandler(sp => new WriteBudgetHandler(
+                name,
+                sp.GetService<IRateBudgetStore>() ?? sp.GetRequiredKeyedService<IRateBudgetStore>(LocalWriteBudgetsKey),
+                () => descriptor.WriteRateLimit(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)),
+                request => descriptor.CountsAgainstWriteLimit(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name), request),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("Poppy.Sdk.WriteBudget")))
             .AddStandardResilienceHandler(resilience =>
             {
                 resilience.Retry.ShouldHandle = descriptor.ShouldRetry;

@@ -83,6 +83,9 @@ internal sealed class SoakEnvironment : IAsyncDisposable
         {
             o.ApiToken = FastlyToken;
             o.BaseAddress = emulator.BaseAddress;
+            // The emulated account has no hourly limit (HourlyRateLimit above), so the client paces no writes either:
+            // the soak sends thousands in minutes, which the default 1,000 per hour would stretch to hours.
+            o.WriteRequestsPerHour = 0;
         });
         var cloudFront = poppy.AddCloudFront("cloudfront", o =>
         {

@@ -87,6 +87,15 @@ internal sealed class TimerAwareTimeProvider : FakeTimeProvider
         Advance(delta);
     }
 
+    /// <summary>When the pending one-shot timers are due (a snapshot), for tests that wait until several waiters are parked.</summary>
+    public IReadOnlyList<DateTimeOffset> PendingDueTimes()
+    {
+        lock (_gate)
+        {
+            return [.. _pending.Select(p => p.Due)];
+        }
+    }
+
     /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {

@@ -44,7 +44,7 @@ public static class AkamaiPoppyBuilderExtensions
     /// <c>ClientToken</c>, <c>ClientSecret</c>, <c>AccessToken</c>, <c>MaxBody</c>, <c>EdgeRcPath</c>, <c>EdgeRcSection</c>,
     /// <c>BaseAddress</c>, <c>ContractId</c>, <c>GroupId</c>, <c>ProductId</c>, <c>Networks</c>, <c>NotifyEmails</c>,
     /// <c>EdgeHostnameDomain</c>, <c>CpCodeId</c>, <c>RuleFormat</c>, <c>AccountSwitchKey</c>, <c>PollingInterval</c>,
-    /// <c>BusyRetryDelay</c>. Unknown keys are errors.
+    /// <c>BusyRetryDelay</c>, <c>PapiRequestsPerMinute</c>, <c>PapiBurst</c>. Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="configuration">The section holding this account's options.</param>
@@ -78,5 +78,9 @@ public static class AkamaiPoppyBuilderExtensions
             static args => ValueTask.FromResult(AkamaiRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             // EdgeGrid is the client's handler, applied once per attempt (fresh timestamp and nonce); the provider never signs.
             static (sp, options) => new AkamaiAuthHandler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
-            static (sp, http, options) => new AkamaiCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<AkamaiCdnProvider>>())));
+            static (sp, http, options) => new AkamaiCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<AkamaiCdnProvider>>()))
+        {
+            WriteRateLimit = AkamaiWriteBudget.Limit,
+            CountsAgainstWriteLimit = AkamaiWriteBudget.Counts,
+        });
 }

@@ -46,7 +46,7 @@ public static class CloudFrontPoppyBuilderExtensions
     /// <summary>
     /// Adds a CloudFront provider bound from a configuration section (for example <c>CloudFront</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>AccessKeyId</c>, <c>SecretAccessKey</c>, <c>SessionToken</c>, <c>BaseAddress</c>, <c>AcmCertificateArn</c>,
-    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>.
+    /// <c>MinimumProtocolVersion</c>, <c>CacheTagHeaderName</c>, <c>PollingInterval</c>, <c>WriteRequestsPerSecond</c>, <c>WriteBurst</c>.
     /// Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
@@ -77,5 +77,9 @@ public static class CloudFrontPoppyBuilderExtensions
             static args => CloudFrontRetryPolicy.ShouldRetryAsync(args.Outcome.Result, args.Outcome.Exception),
             // SigV4 is the client's handler, applied once per attempt; the provider never signs.
             static (sp, options) => new CloudFrontAuthHandler(() => options().Credentials(), sp.GetService<TimeProvider>() ?? TimeProvider.System),
-            static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>())));
+            static (sp, http, options) => new CloudFrontCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudFrontCdnProvider>>()))
+        {
+            WriteRateLimit = CloudFrontWriteBudget.Limit,
+            CountsAgainstWriteLimit = CloudFrontWriteBudget.Counts,
+        });
 }

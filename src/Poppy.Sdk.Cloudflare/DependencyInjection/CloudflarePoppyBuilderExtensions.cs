@@ -40,7 +40,7 @@ public static class CloudflarePoppyBuilderExtensions
     /// Adds a Cloudflare provider bound from a configuration section (for example <c>Cloudflare</c>, beside <c>Poppy</c>:
     /// vendor options never go inside the <c>Poppy</c> section) with keys <c>ApiToken</c>, <c>AccountId</c>, <c>ZoneId</c>,
     /// <c>Plan</c>, <c>CnameTarget</c>, <c>FallbackOrigin</c>, <c>FallbackOriginPolicy</c>, <c>ValidationMethod</c>,
-    /// <c>TreatSoftPurgeAsHard</c>, <c>PollingInterval</c>, <c>BaseAddress</c>. Unknown keys are errors.
+    /// <c>TreatSoftPurgeAsHard</c>, <c>PollingInterval</c>, <c>BaseAddress</c>, <c>ApiRequestsPerFiveMinutes</c>. Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="configuration">The section holding this zone's options.</param>
@@ -73,5 +73,9 @@ public static class CloudflarePoppyBuilderExtensions
             static args => ValueTask.FromResult(
                 CloudflareRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             static (_, options) => new CloudflareAuthHandler(() => options().ApiToken),
-            static (sp, http, options) => new CloudflareCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudflareCdnProvider>>())));
+            static (sp, http, options) => new CloudflareCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<CloudflareCdnProvider>>()))
+        {
+            WriteRateLimit = CloudflareWriteBudget.Limit,
+            CountsAgainstWriteLimit = CloudflareWriteBudget.Counts,
+        });
 }

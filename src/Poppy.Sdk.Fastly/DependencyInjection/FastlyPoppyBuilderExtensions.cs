@@ -48,7 +48,7 @@ public static class FastlyPoppyBuilderExtensions
     /// <summary>
     /// Adds a Fastly provider bound from a configuration section (for example <c>Fastly</c>, beside <c>Poppy</c>: vendor options never go inside the <c>Poppy</c> section, whose unknown keys are errors) with keys
     /// <c>ApiToken</c>, <c>BaseAddress</c>, <c>AccessUrlTarget</c>, <c>SharedCertificateDomain</c>,
-    /// <c>PurgeRequestsPerSecond</c>, <c>PurgeBurst</c>, <c>ForbiddenResponseContent</c>. Unknown keys are errors.
+    /// <c>PurgeRequestsPerSecond</c>, <c>PurgeBurst</c>, <c>WriteRequestsPerHour</c>, <c>ForbiddenResponseContent</c>. Unknown keys are errors.
     /// </summary>
     /// <param name="builder">The Poppy builder.</param>
     /// <param name="name">The provider's name (use another than <c>fastly</c> for a second account).</param>
@@ -79,6 +79,10 @@ public static class FastlyPoppyBuilderExtensions
             static args => ValueTask.FromResult(
                 FastlyRetryPolicy.ShouldRetry(args.Outcome.Result?.RequestMessage ?? args.Context.GetRequestMessage(), args.Outcome.Result, args.Outcome.Exception)),
             static (_, options) => new FastlyAuthHandler(() => options().ApiToken),
-            static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>())));
+            static (sp, http, options) => new FastlyCdnProvider(http, options, sp.GetService<TimeProvider>(), sp.GetService<ILogger<FastlyCdnProvider>>()))
+        {
+            WriteRateLimit = FastlyWriteBudget.Limit,
+            CountsAgainstWriteLimit = FastlyWriteBudget.Counts,
+        });
     #endregion
 }

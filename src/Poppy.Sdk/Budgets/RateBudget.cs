@@ -55,6 +55,19 @@ public sealed record RateBudget
         ArgumentNullException.ThrowIfNull(limit);
         return new RateBudget(providerName + ":purge", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
     }
+
+    /// <summary>
+    /// The write budget of a provider's vendor account, from its capabilities (key <c>&lt;provider name&gt;:write</c>):
+    /// one token per vendor HTTP request the account's rate limit counts.
+    /// </summary>
+    /// <param name="providerName">The provider's registered name: every instance that shares the account registers it under this name.</param>
+    /// <param name="limit">The vendor's write pacing.</param>
+    /// <returns>The budget.</returns>
+    public static RateBudget ForWrite(string providerName, WriteRateLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        return new RateBudget(providerName + ":write", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
+    }
 }
 
 /// <summary>The answer of <see cref="IRateBudgetStore.TryAcquireAsync"/>.</summary>
@@ -67,7 +80,8 @@ public readonly record struct RateBudgetDecision(bool Acquired, TimeSpan RetryAf
 }
 
 /// <summary>
-/// Where the composite client keeps its vendor accounts' pacing budgets. The default,
+/// Where the composite client keeps its vendor accounts' pacing budgets (purges), and the vendor providers' HTTP
+/// clients their write budgets (<see cref="RateBudget.ForWrite"/>). The default,
 /// <see cref="LocalRateBudgetStore"/>, keeps them in the process; <c>Poppy.Sdk.Redis</c> shares them between every
 /// instance of an application, so several instances together stay within the vendor's limits.
 /// </summary>

@@ -17,6 +17,9 @@ internal static partial class VendorConnectionLog
     [LoggerMessage(2002, LogLevel.Debug, "{Provider}: {Remaining} write request(s) left in the vendor's rate-limit window.")]
     public static partial void RateLimitRemaining(ILogger logger, string provider, int remaining);
 
+    [LoggerMessage(2004, LogLevel.Debug, "{Provider}: the account's write budget is spent; {Method} {Path} waits {WaitMs} ms for a token.")]
+    public static partial void WaitingForWriteBudget(ILogger logger, string provider, string method, string path, double waitMs);
+
     [LoggerMessage(2003, LogLevel.Warning, "{Provider}: {Operation} answered {Status} with a body that could not be read (request id {RequestId}).")]
     public static partial void MalformedResponse(ILogger logger, string provider, string operation, int status, string? requestId);
 }
