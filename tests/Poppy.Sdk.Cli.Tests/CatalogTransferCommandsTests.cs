@@ -246,6 +246,29 @@ public sealed class CatalogTransferCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task ExportAndImport_UnreachablePostgreSqlCatalog_ExitTwoWithoutShowingThePassword()
+    {
+        await SaveServicesAsync(Source);
+        Assert.Equal(0, (await RunAsync("catalog", "export", Export, "--catalog", Source)).Code);
+        const string Unreachable = "postgresql://poppy:s3cr3t-pw@127.0.0.1:1/poppy";
+        var other = Path.Combine(_folder, "other.json");
+
+        var import = await RunAsync("catalog", "import", Export, "--catalog", Unreachable);
+        var migrate = await RunAsync("catalog", "import", Export, "--migrate", "--catalog", Unreachable);
+        var export = await RunAsync("catalog", "export", other, "--catalog", Unreachable);
+
+        Assert.Equal((2, ""), (import.Code, import.Out));
+        Assert.StartsWith("poppy catalog import: cannot read the catalog (PostgreSQL database 'poppy' on 127.0.0.1:1): ", import.Err, StringComparison.Ordinal);
+        Assert.Equal((2, ""), (migrate.Code, migrate.Out));
+        Assert.StartsWith("poppy catalog import: cannot write to the catalog (PostgreSQL database 'poppy' on 127.0.0.1:1): ", migrate.Err, StringComparison.Ordinal);
+        Assert.EndsWith("Nothing was imported.", migrate.Err.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal((2, ""), (export.Code, export.Out));
+        Assert.StartsWith("poppy catalog export: cannot export the PostgreSQL database 'poppy' on 127.0.0.1:1 to ", export.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(other));
+        Assert.All(new[] { import.Err, migrate.Err, export.Err }, err => Assert.DoesNotContain("s3cr3t-pw", err, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TextWriterStream_MultiByteCharacterSplitAcrossWrites_IsWrittenWhole()
     {
         using var writer = new StringWriter();
