@@ -213,6 +213,7 @@ public sealed class CatalogTransferCommandsTests : IDisposable
 
         Assert.Equal((0, "3 services exported to standard output."), (dash.Code, dash.Err.TrimEnd()));
         Assert.Equal((0, "3 services exported to standard output."), (noFile.Code, noFile.Err.TrimEnd()));
+        Assert.EndsWith("}" + Environment.NewLine, dash.Out, StringComparison.Ordinal);
         using (var document = JsonDocument.Parse(dash.Out))
         {
             Assert.Equal("poppy-catalog", document.RootElement.GetProperty("format").GetString());

@@ -45,6 +45,8 @@ internal static class CatalogTransferCommands
                 return PoppyCli.UsageOrInputError;
             }
 
+            // Ends the line on a terminal (JSON allows whitespace after the document; an import reads it).
+            await stdout.WriteLineAsync().ConfigureAwait(false);
             await stderr.WriteLineAsync($"{Services(exported.ServiceCount)} exported to standard output.").ConfigureAwait(false);
             return PoppyCli.Ok;
         }
