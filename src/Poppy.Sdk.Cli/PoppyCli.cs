@@ -12,10 +12,10 @@ public static class PoppyCli
     /// <summary>Exit code: every document is valid, the listing was printed, the awaited operation succeeded (or help was shown).</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit code: at least one document is invalid, or the awaited operation failed.</summary>
+    /// <summary>Exit code: at least one document is invalid, the awaited operation failed, or an import left entries out (invalid ones, or a conflict under <c>--on-conflict fail</c>).</summary>
     public const int Invalid = 1;
 
-    /// <summary>Exit code: a usage error, a file that could not be read or parsed, a catalog that could not be read, or an unknown operation id.</summary>
+    /// <summary>Exit code: a usage error, a file that could not be read, written or parsed (a malformed or truncated catalog export), a catalog that could not be read or written, or an unknown operation id.</summary>
     public const int UsageOrInputError = 2;
 
     /// <summary>Exit code: <c>poppy operations wait</c> gave up before the operation completed.</summary>
@@ -28,6 +28,10 @@ public static class PoppyCli
           validate [--json] FILE...   Validate OpenStack Poppy v1 service documents (JSON).
                                       Use '-' to read a document from standard input.
           catalog list [--json]       List the services in the catalog.
+          catalog export [FILE|-]     Write the catalog as one export document (JSON; '-' or no FILE:
+                                      standard output). FILE is replaced only when the export succeeds.
+          catalog import FILE|-       Read an export document into the catalog (--on-conflict
+                                      skip|overwrite|fail, --migrate, --json).
           operations list [--json]    List journaled operations (--state, --service, --limit).
           operations wait ID          Wait until an operation completes (--timeout, --interval).
           db script --store postgresql
@@ -41,9 +45,10 @@ public static class PoppyCli
                                       poppy/poppy.db in the user's local application data folder.
 
         Run 'poppy <command> --help' for the details of a command.
-        Exit codes: 0 success (all valid, listed, operation succeeded), 1 some document invalid or
-        the awaited operation failed, 2 usage error, unreadable input or catalog, unknown operation,
-        3 timed out waiting.
+        Exit codes: 0 success (all valid, listed, exported, imported, operation succeeded), 1 some
+        document invalid, the awaited operation failed, or an import left entries out (invalid, or a
+        conflict under --on-conflict fail), 2 usage error, unreadable or malformed input, unreadable
+        catalog, unknown operation, 3 timed out waiting.
         """;
 
     /// <summary>The tool's version: the package version (and the commit, in a build from source control).</summary>
@@ -87,7 +92,7 @@ public static class PoppyCli
             case "validate":
                 return await ValidateCommand.RunAsync(args[1..], stdout, stderr, stdin, cancellationToken).ConfigureAwait(false);
             case "catalog":
-                return await CatalogCommand.RunAsync(args[1..], stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+                return await CatalogCommand.RunAsync(args[1..], stdout, stderr, stdin, environment, cancellationToken).ConfigureAwait(false);
             case "operations":
                 return await OperationsCommand.RunAsync(args[1..], stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
             case "db":

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Poppy.Sdk.Models;
 using Poppy.Sdk.PostgreSql;
@@ -5,16 +7,57 @@ using Poppy.Sdk.Testing.Servers;
 
 namespace Poppy.Sdk.Cli.Tests;
 
-/// <summary><c>poppy catalog list</c> and <c>poppy db script</c> against a real PostgreSQL server the test starts.</summary>
+/// <summary><c>poppy catalog list/export/import</c> and <c>poppy db script</c> against a real PostgreSQL server the test starts.</summary>
 public sealed class PostgreSqlStateCommandsTests
 {
     [Fact]
-    public async Task CatalogListAndDbScript_OnARealServer()
+    public async Task CatalogListExportImportAndDbScript_OnARealServer()
     {
         await using var server = await PostgreSqlServer.StartAsync();
         await CatalogList_PostgreSqlUri_ListsWhatAnotherInstanceSavedAsync(server);
         await DbScript_AppliedByHand_GivesTheSchemaALibraryWithMigrationsOffAcceptsAsync(server);
         await CatalogList_DatabaseWithoutTheSchema_ExitsTwoAndLeavesItUntouchedAsync(server);
+        await CatalogExportImport_SqliteToPostgreSqlAndBack_KeepsEveryServiceAsync(server);
+    }
+
+    private static async Task CatalogExportImport_SqliteToPostgreSqlAndBack_KeepsEveryServiceAsync(PostgreSqlServer server)
+    {
+        var folder = Directory.CreateTempSubdirectory("poppy-cli-pg-").FullName;
+        try
+        {
+            var sqlite = Path.Combine(folder, "source.db");
+            var export = Path.Combine(folder, "catalog.json");
+            await CatalogTransferCommandsTests.SaveServicesAsync(sqlite);
+            Assert.Equal(0, (await CliRun.RunAsync("catalog", "export", export, "--catalog", sqlite)).Code);
+            var connectionString = await server.CreateDatabaseAsync();
+
+            // Import is a write, but the schema of a shared database is changed only when asked to.
+            var refused = await CliRun.RunAsync("catalog", "import", export, "--catalog", connectionString);
+            Assert.Equal((2, ""), (refused.Code, refused.Out));
+            Assert.Contains("has Poppy schema version 0", refused.Err, StringComparison.Ordinal);
+            Assert.Contains("pass --migrate to let the import create it", refused.Err, StringComparison.Ordinal);
+            await using (var untouched = new PostgreSqlServiceCatalog(connectionString, new PostgreSqlServiceCatalogOptions { ApplyMigrations = false }))
+            {
+                Assert.Equal(0, await untouched.GetSchemaVersionAsync());
+            }
+
+            var imported = await CliRun.RunAsync("catalog", "import", export, "--migrate", "--catalog", connectionString);
+            var again = await CliRun.RunAsync("catalog", "import", export, "--catalog", connectionString);
+            var back = await CliRun.RunAsync("catalog", "export", "-", "--catalog", connectionString);
+
+            Assert.Equal((0, ""), (imported.Code, imported.Err));
+            Assert.EndsWith(": 3 imported, 0 skipped, 0 overwritten, no problems.", imported.Out.TrimEnd(), StringComparison.Ordinal);
+            Assert.EndsWith(": 0 imported, 3 skipped, 0 overwritten, no problems.", again.Out.TrimEnd(), StringComparison.Ordinal);
+            Assert.Equal(0, back.Code);
+            using var original = JsonDocument.Parse(await File.ReadAllTextAsync(export));
+            using var roundTripped = JsonDocument.Parse(back.Out);
+            Assert.Equal(original.RootElement.GetProperty("services").GetRawText(), roundTripped.RootElement.GetProperty("services").GetRawText());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task CatalogList_DatabaseWithoutTheSchema_ExitsTwoAndLeavesItUntouchedAsync(PostgreSqlServer server)

@@ -229,10 +229,19 @@ public sealed class StateCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("poppy catalog: no subcommand given (expected 'list').", "catalog")]
+    [InlineData("poppy catalog: no subcommand given (expected 'list', 'export' or 'import').", "catalog")]
     [InlineData("poppy catalog: unknown subcommand 'show'.", "catalog", "show")]
     [InlineData("poppy catalog: unknown option '--state'.", "catalog", "list", "--state", "running")]
     [InlineData("poppy catalog: option '--catalog' needs a value.", "catalog", "list", "--catalog")]
+    [InlineData("poppy catalog: unknown option '--force'.", "catalog", "import", "x.json", "--force")]
+    [InlineData("poppy catalog: import needs the FILE to read ('-' for standard input).", "catalog", "import")]
+    [InlineData("poppy catalog: --on-conflict must be skip, overwrite or fail (got 'replace').", "catalog", "import", "x.json", "--on-conflict", "replace")]
+    [InlineData("poppy catalog: option '--on-conflict' needs a value.", "catalog", "import", "x.json", "--on-conflict")]
+    [InlineData("poppy catalog: option '--json' does not apply to 'export'.", "catalog", "export", "--json")]
+    [InlineData("poppy catalog: option '--on-conflict' does not apply to 'list'.", "catalog", "list", "--on-conflict", "skip")]
+    [InlineData("poppy catalog: option '--migrate' does not apply to 'export'.", "catalog", "export", "x.json", "--migrate")]
+    [InlineData("poppy catalog: unexpected argument 'b.json'.", "catalog", "export", "a.json", "b.json")]
+    [InlineData("poppy catalog: unexpected argument 'b.json'.", "catalog", "import", "a.json", "b.json")]
     [InlineData("poppy operations: no subcommand given (expected 'list' or 'wait').", "operations")]
     [InlineData("poppy operations: --state must be running, succeeded or failed (got 'done').", "operations", "list", "--state", "done")]
     [InlineData("poppy operations: --limit must be a whole number of at least 1 (got '0').", "operations", "list", "--limit", "0")]
@@ -257,6 +266,7 @@ public sealed class StateCommandsTests : IDisposable
 
     [Theory]
     [InlineData("Usage: poppy catalog list", "catalog", "--help")]
+    [InlineData("Usage: poppy catalog list", "catalog", "import", "-h")]
     [InlineData("Usage: poppy operations list", "operations", "wait", "-h")]
     [InlineData("Usage: poppy db script", "db", "--help")]
     public async Task Help_PrintsTheCommandsUsageAndExitsZero(string expected, params string[] args)

@@ -3,29 +3,55 @@ using System.Text.Json;
 
 namespace Poppy.Sdk.Cli.State;
 
-/// <summary><c>poppy catalog list [--json] [--catalog VALUE]</c>: the services a catalog holds.</summary>
+/// <summary>
+/// <c>poppy catalog list|export|import</c>: the services a catalog holds, and moving them to and from a catalog export
+/// document (<see cref="CatalogTransfer"/>).
+/// </summary>
 internal static class CatalogCommand
 {
-    private const string Usage = """
+    internal const string Usage = """
         Usage: poppy catalog list [--json] [--catalog VALUE]
+               poppy catalog export [FILE|-] [--catalog VALUE]
+               poppy catalog import FILE|- [--on-conflict skip|overwrite|fail] [--migrate] [--json] [--catalog VALUE]
 
-        Lists the services in the catalog, ordered by id (read page by page): id, flavor, overall
-        status, and per provider its name, status and vendor id.
+        list     Lists the services in the catalog, ordered by id (read page by page): id, flavor, overall
+                 status, and per provider its name, status and vendor id.
+        export   Writes the whole catalog as one catalog export document (JSON: each service's spec and
+                 provider details). FILE is written to a temporary file in its folder and renamed into
+                 place only when the export succeeded; '-' or no FILE writes to standard output. The
+                 summary ('N services exported to FILE.') goes to standard output, or to standard error
+                 when the document does.
+        import   Reads a catalog export document ('-': standard input) into the catalog, one service at
+                 a time, and prints what was imported, skipped and overwritten, and each entry that was
+                 not written (its service id, the JSON path and why).
 
-          --catalog VALUE  A SQLite file or connection string ('Data Source=...'), or a PostgreSQL
-                           connection string ('postgresql://...', 'postgres://...' or 'Host=...').
-                           Default: $POPPY_CATALOG, else poppy/poppy.db in the user's local
-                           application data folder (created when missing).
-          --json           Print one JSON array: [{"id", "flavor", "status", "version",
-                           "providers": [{"name", "status", "vendor_id"}]}].
-          -h, --help       Show this help.
+          --catalog VALUE      A SQLite file or connection string ('Data Source=...'), or a PostgreSQL
+                               connection string ('postgresql://...', 'postgres://...' or 'Host=...').
+                               Default: $POPPY_CATALOG, else poppy/poppy.db in the user's local
+                               application data folder (created when missing).
+          --json               list: print one JSON array: [{"id", "flavor", "status", "version",
+                               "providers": [{"name", "status", "vendor_id"}]}].
+                               import: print the report as one JSON object.
+          --on-conflict POLICY import: what to do with a service the catalog already holds: skip (the
+                               default; keep it), overwrite (replace it), fail (stop there; the
+                               services before it stay written).
+          --migrate            import: let the import create or upgrade a PostgreSQL catalog's schema
+                               (without it, a database without the current schema is refused; a
+                               SQLite file is always created and upgraded on first use).
+          -h, --help           Show this help.
 
-        Exit codes: 0 listed, 2 usage error or unreadable catalog.
+        Exit codes: 0 listed, exported, or every service imported or skipped; 1 some entries were not
+        imported (invalid), or a service exists under --on-conflict fail; 2 usage error, unreadable
+        or unwritable file, a document that is not a catalog export or is malformed or truncated
+        (what was imported before the stop is reported), or an unreadable catalog.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CliEnvironment environment, CancellationToken cancellationToken)
+    private static readonly string[] Flags = ["--json", "--migrate"];
+    private static readonly string[] Valued = ["--catalog", "--on-conflict"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, ["--json"], ["--catalog"], out var error);
+        var line = CommandLine.Parse(args, Flags, Valued, out var error);
         if (line is null)
         {
             return await UsageErrorAsync(stderr, error!).ConfigureAwait(false);
@@ -39,12 +65,39 @@ internal static class CatalogCommand
 
         if (line.Arguments.Count == 0)
         {
-            return await UsageErrorAsync(stderr, "no subcommand given (expected 'list').").ConfigureAwait(false);
+            return await UsageErrorAsync(stderr, "no subcommand given (expected 'list', 'export' or 'import').").ConfigureAwait(false);
         }
 
-        if (line.Arguments[0] != "list" || line.Arguments.Count > 1)
+        var subcommand = line.Arguments[0];
+        string[]? allowed = subcommand switch
         {
-            return await UsageErrorAsync(stderr, line.Arguments[0] != "list" ? $"unknown subcommand '{line.Arguments[0]}'." : $"unexpected argument '{line.Arguments[1]}'.").ConfigureAwait(false);
+            "list" => ["--json", "--catalog"],
+            "export" => ["--catalog"],
+            "import" => ["--json", "--catalog", "--on-conflict", "--migrate"],
+            _ => null,
+        };
+        if (allowed is null)
+        {
+            return await UsageErrorAsync(stderr, $"unknown subcommand '{subcommand}'.").ConfigureAwait(false);
+        }
+
+        if (Flags.Concat(Valued).FirstOrDefault(o => !allowed.Contains(o) && (line.Has(o) || line.Value(o) is not null)) is { } refused)
+        {
+            return await UsageErrorAsync(stderr, $"option '{refused}' does not apply to '{subcommand}'.").ConfigureAwait(false);
+        }
+
+        var maxArguments = subcommand == "list" ? 1 : 2;
+        if (line.Arguments.Count > maxArguments)
+        {
+            return await UsageErrorAsync(stderr, $"unexpected argument '{line.Arguments[maxArguments]}'.").ConfigureAwait(false);
+        }
+
+        switch (subcommand)
+        {
+            case "export":
+                return await CatalogTransferCommands.ExportAsync(line, stdout, stderr, environment, cancellationToken).ConfigureAwait(false);
+            case "import":
+                return await CatalogTransferCommands.ImportAsync(line, stdout, stderr, stdin, environment, cancellationToken).ConfigureAwait(false);
         }
 
         await using var store = StateStore.Open(line.Value("--catalog"), environment, out error);
@@ -119,5 +172,5 @@ internal static class CatalogCommand
         writer.WriteEndArray();
     });
 
-    private static Task<int> UsageErrorAsync(TextWriter stderr, string message) => CommandLine.UsageErrorAsync(stderr, "poppy catalog", message, Usage);
+    internal static Task<int> UsageErrorAsync(TextWriter stderr, string message) => CommandLine.UsageErrorAsync(stderr, "poppy catalog", message, Usage);
 }

@@ -19,6 +19,7 @@ internal sealed class StateStore : IAsyncDisposable
     private StateStore(string description, IServiceCatalog catalog, IOperationJournal? journal, string? journalUnavailable)
     {
         Description = description;
+        PostgreSqlCatalog = catalog as PostgreSqlServiceCatalog;
         Catalog = catalog;
         Journal = journal;
         JournalUnavailable = journalUnavailable;
@@ -30,6 +31,9 @@ internal sealed class StateStore : IAsyncDisposable
     /// <summary>The service catalog.</summary>
     public IServiceCatalog Catalog { get; }
 
+    /// <summary>The catalog when it is on PostgreSQL (its schema can be checked); null on SQLite.</summary>
+    public PostgreSqlServiceCatalog? PostgreSqlCatalog { get; }
+
     /// <summary>The operation journal; null when this store has none in this build (<see cref="JournalUnavailable"/> says why).</summary>
     public IOperationJournal? Journal { get; }
 
@@ -37,8 +41,15 @@ internal sealed class StateStore : IAsyncDisposable
     public string? JournalUnavailable { get; }
 
     /// <summary>Opens the store named by <paramref name="option"/>, the environment, or the default file.</summary>
+    /// <param name="option">The value of <c>--catalog</c>, or null.</param>
+    /// <param name="environment">Where the variable and the default folder come from.</param>
+    /// <param name="error">The problem, when the result is null.</param>
+    /// <param name="migrate">
+    /// Whether a PostgreSQL schema may be created or upgraded (<c>poppy catalog import --migrate</c>); false: a database
+    /// without the current schema is refused. SQLite files are created and upgraded on first use either way.
+    /// </param>
     /// <returns>The store, or null with the problem in <paramref name="error"/> (a usage error).</returns>
-    public static StateStore? Open(string? option, CliEnvironment environment, out string? error)
+    public static StateStore? Open(string? option, CliEnvironment environment, out string? error, bool migrate = false)
     {
         error = null;
         var value = option;
@@ -67,23 +78,24 @@ internal sealed class StateStore : IAsyncDisposable
             {
                 var builder = new NpgsqlConnectionStringBuilder(ToNpgsql(value));
                 var description = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
-                // A shared database's schema is its owners' business: reading it never migrates it.
-                var readOnly = new PostgreSqlServiceCatalogOptions { ApplyMigrations = false };
+                // A shared database's schema is its owners' business: reading it never migrates it, and an import
+                // migrates it only when asked to (--migrate).
+                var options = new PostgreSqlServiceCatalogOptions { ApplyMigrations = migrate };
                 return new StateStore(
                     description,
-                    new PostgreSqlServiceCatalog(builder.ConnectionString, readOnly),
-                    new PostgreSqlOperationJournal(builder.ConnectionString, readOnly),
+                    new PostgreSqlServiceCatalog(builder.ConnectionString, options),
+                    new PostgreSqlOperationJournal(builder.ConnectionString, options),
                     null);
             }
 
             var sqlite = IsSqliteConnectionString(value)
                 ? new SqliteConnectionStringBuilder(value)
                 : new SqliteConnectionStringBuilder { DataSource = value };
-            var options = new SqliteServiceCatalogOptions { ConnectionString = sqlite.ToString() };
+            var sqliteOptions = new SqliteServiceCatalogOptions { ConnectionString = sqlite.ToString() };
             return new StateStore(
                 "SQLite file " + (sqlite.DataSource.Length == 0 || sqlite.DataSource == ":memory:" ? sqlite.DataSource : Path.GetFullPath(sqlite.DataSource)),
-                new SqliteServiceCatalog(options),
-                new SqliteOperationJournal(options),
+                new SqliteServiceCatalog(sqliteOptions),
+                new SqliteOperationJournal(sqliteOptions),
                 null);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
