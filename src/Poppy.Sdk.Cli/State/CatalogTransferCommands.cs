@@ -247,14 +247,7 @@ internal static class CatalogTransferCommands
         {
             writer.WriteStartObject("stopped");
             writer.WriteString("path", stopped.Path);
-            if (stopped.ServiceIndex is { } index)
-            {
-                writer.WriteNumber("service_index", index);
-            }
-            else
-            {
-                writer.WriteNull("service_index");
-            }
+            StateFormat.NumberOrNull(writer, "service_index", stopped.ServiceIndex);
 
             writer.WriteString("service_id", stopped.ServiceId);
             writer.WriteBoolean("conflict", stopped.InnerException is CatalogConflictException);

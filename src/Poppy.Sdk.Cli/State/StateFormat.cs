@@ -64,14 +64,7 @@ internal static class StateFormat
         writer.WriteString("code", error.Code);
         writer.WriteString("message", error.Message);
         writer.WriteString("vendor_code", error.VendorCode);
-        if (error.HttpStatus is { } status)
-        {
-            writer.WriteNumber("http_status", status);
-        }
-        else
-        {
-            writer.WriteNull("http_status");
-        }
+        NumberOrNull(writer, "http_status", error.HttpStatus);
 
         writer.WriteBoolean("transient", error.IsTransient);
         writer.WriteString("request_id", error.RequestId);
@@ -79,4 +72,17 @@ internal static class StateFormat
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>Writes <paramref name="value"/> as a number, or <c>null</c> when it has none.</summary>
+    internal static void NumberOrNull(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
 }
