@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Poppy.Sdk.Internal;
 using Poppy.Sdk.Journal;
+using Poppy.Sdk.Models;
 using Poppy.Sdk.Operations;
 using Poppy.Sdk.Purge;
 using Poppy.Sdk.Validation;
@@ -113,7 +114,11 @@ public partial class PoppyClient
     internal OperationJournalOptions? JournalOptions => _journal?.Options;
 
     /// <summary>Journals a service operation before it touches any vendor, and attaches the run to the operation it starts.</summary>
-    private async Task<TOperation> JournaledAsync<TOperation>(string serviceId, OperationKind kind, Func<Task<TOperation>> start, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A create or update journals the spec it converges to (<see cref="ServiceJournalData"/>), so another instance can
+    /// finish it; a delete journals nothing more than its id.
+    /// </remarks>
+    private async Task<TOperation> JournaledAsync<TOperation>(string serviceId, OperationKind kind, ServiceSpec? spec, Func<Task<TOperation>> start, CancellationToken cancellationToken)
         where TOperation : CdnOperation, IJournaledOperation
     {
         if (_journal is null)
@@ -121,7 +126,7 @@ public partial class PoppyClient
             return await start().ConfigureAwait(false);
         }
 
-        var run = await _journal.StartAsync(new OperationId(ServiceOperation.IdProvider, kind, serviceId).ToString(), serviceId, kind, null, cancellationToken).ConfigureAwait(false);
+        var run = await _journal.StartAsync(new OperationId(ServiceOperation.IdProvider, kind, serviceId).ToString(), serviceId, kind, spec is null ? null : ServiceJournalData.Write(spec), cancellationToken).ConfigureAwait(false);
         TOperation operation;
         try
         {
@@ -243,6 +248,15 @@ public partial class PoppyClient
             return new DeleteServiceOperation(_coordinator, serviceId, runs);
         }
 
+        // The spec the operation converges to: the journaled one (the owner may have stopped before saving it), else
+        // the catalog's (an entry journaled without one).
+        var spec = ServiceJournalData.Read(entry.Data) ?? service.Spec;
+        if (ServiceSpecComparer.Compare(spec, service.Spec).Count > 0)
+        {
+            service = await _coordinator.Writer.UpdateAsync(serviceId, s => s is null ? null : s with { Spec = spec }, cancellationToken).ConfigureAwait(false)
+                ?? throw new CdnServiceNotFoundException(serviceId);
+        }
+
         if (!_options.Flavors.TryGetValue(service.Spec.FlavorId, out var flavor))
         {
             throw new CdnValidationException([new ValidationProblem("/flavor_id", $"Flavor '{service.Spec.FlavorId}' of service '{serviceId}' is not configured on this instance; it cannot resume the operation.")]);
@@ -252,13 +266,18 @@ public partial class PoppyClient
         {
             // Stopped before any provider was reached: place it now (a provider's create finds a resource it stamped).
             var cleanups = new List<ProviderRun>();
-            var placed = await _coordinator.PlaceWithFailoverAsync(serviceId, service.Spec, flavor.Providers, 0, [], cleanups, cancellationToken).ConfigureAwait(false);
+            var placed = await _coordinator.PlaceWithFailoverAsync(serviceId, spec, flavor.Providers, 0, [], cleanups, cancellationToken).ConfigureAwait(false);
             return new ServiceOperation(_coordinator, serviceId, entry.Kind, [placed, .. cleanups]);
         }
 
         foreach (var details in service.Providers)
         {
-            runs.Add(await ResumeRunAsync(details, entry.Kind, cancellationToken).ConfigureAwait(false));
+            // In flight: resumed from its operation id. Otherwise the record may predate this run (the owner stopped
+            // before reaching the provider, or between the vendor's answer and the record): settled only when the vendor
+            // holds the spec, deployed; else converged again (a create finds its stamp, an update sends the full spec).
+            runs.Add(details.OperationId is not null || !_providers.ContainsKey(details.Provider) || await HoldsSpecAsync(details, spec, cancellationToken).ConfigureAwait(false)
+                ? await ResumeRunAsync(details, entry.Kind, cancellationToken).ConfigureAwait(false)
+                : await _coordinator.StartOnProviderAsync(service, details.Provider, spec, cancellationToken).ConfigureAwait(false));
         }
 
         if (flavor.Mode == FlavorMode.Mirror)
@@ -266,11 +285,23 @@ public partial class PoppyClient
             foreach (var name in flavor.Providers.Where(n => !service.Providers.Any(p => p.Provider == n)))
             {
                 // Stopped before this provider was reached: start it now.
-                runs.Add(await _coordinator.StartOnProviderAsync(service, name, service.Spec, cancellationToken).ConfigureAwait(false));
+                runs.Add(await _coordinator.StartOnProviderAsync(service, name, spec, cancellationToken).ConfigureAwait(false));
             }
         }
 
         return new ServiceOperation(_coordinator, serviceId, entry.Kind, runs);
+    }
+
+    /// <summary>Whether a provider whose record shows nothing in flight holds <paramref name="spec"/>, deployed (read back from the vendor).</summary>
+    private async Task<bool> HoldsSpecAsync(ProviderServiceDetails details, ServiceSpec spec, CancellationToken cancellationToken)
+    {
+        if (details.Status != ProviderStatus.Deployed || details.VendorServiceId is not { } vendorId)
+        {
+            return false;
+        }
+
+        var held = await _coordinator.Provider(details.Provider).GetServiceAsync(new ServiceReference(details.ServiceId, vendorId), cancellationToken).ConfigureAwait(false);
+        return held is { Details.Status: ProviderStatus.Deployed } && ServiceSpecComparer.Compare(spec, held.Spec).Count == 0;
     }
 
     /// <summary>A purge, rebuilt from its journal data under the same purge id (so the vendors' idempotency keys match).</summary>

@@ -176,7 +176,7 @@ public partial class PoppyClient : IDisposable
             var normalized = validated.GetNormalizedOrThrow();
             LogWarnings(serviceId, validated);
             await _coordinator.Writer.UpdateAsync(serviceId, s => s ?? new CdnService { ServiceId = serviceId, Spec = normalized }, cancellationToken).ConfigureAwait(false);
-            return await JournaledAsync(serviceId, OperationKind.Create, () => ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await JournaledAsync(serviceId, OperationKind.Create, normalized, () => ConvergeAsync(serviceId, normalized, OperationKind.Create, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Create))
         {
@@ -211,7 +211,7 @@ public partial class PoppyClient : IDisposable
 
             var normalized = result.GetNormalizedOrThrow();
             LogWarnings(serviceId, result);
-            return await JournaledAsync(serviceId, OperationKind.Update, () => ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await JournaledAsync(serviceId, OperationKind.Update, normalized, () => ConvergeAsync(serviceId, normalized, OperationKind.Update, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (CdnException ex) when (Tag(ex, serviceId, OperationKind.Update))
         {
@@ -241,6 +241,7 @@ public partial class PoppyClient : IDisposable
         return await JournaledAsync(
             serviceId,
             OperationKind.Delete,
+            null,
             async () => new DeleteServiceOperation(_coordinator, serviceId, await Task.WhenAll(targets.Select(name => _coordinator.StartDeleteAsync(existing, name, cancellationToken))).ConfigureAwait(false)),
             cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,5 @@
+using Poppy.Sdk.Journal;
+using Poppy.Sdk.Models;
 using Poppy.Sdk.Testing;
 using Poppy.Sdk.TestSupport;
 
@@ -178,6 +180,71 @@ public sealed class JournalTests : IDisposable
         Assert.All(service.Providers, p => Assert.Equal(ProviderStatus.Deployed, p.Status));
         Assert.Equal(OperationJournalState.Succeeded, (await _journal.GetAsync("poppy:create:svc-1"))!.State);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RecoverExpiredOperationsAsync_UpdateStoppedBeforeAnyVendorCall_SendsTheJournaledSpecToEveryProvider(bool specSaved)
+    {
+        // The owner journaled the update, then stopped before (or just after) saving the new spec, and before any
+        // vendor heard of it: every provider record still shows the old spec deployed, with nothing in flight.
+        var first = Instance("instance-1");
+        await CompleteAsync(await first.CreateServiceAsync(TestSpecs.Basic("mirror"), "svc-1"));
+        var updated = first.Validate(TestSpecs.Basic("mirror", domain: "new.example.com")).Normalized!;
+        await JournalRunAsync("poppy:update:svc-1", OperationKind.Update, updated);
+        if (specSaved)
+        {
+            var saved = (await _catalog.GetAsync("svc-1"))!;
+            await _catalog.SaveAsync(saved with { Spec = updated });
+        }
+
+        first.Dispose();
+        _time.Advance(Lease);
+
+        var second = Instance("instance-2");
+        var resumed = Assert.Single(await second.RecoverExpiredOperationsAsync());
+        await CompleteAsync((CdnOperation<CdnService>)resumed);
+
+        Assert.Equal((1, 1), (_a.CallCount("update"), _b.CallCount("update")));
+        Assert.All(new[] { _a, _b }, provider => Assert.Empty(ServiceSpecComparer.Compare(updated, provider.Services.Single().Spec)));
+
+        Assert.Empty(ServiceSpecComparer.Compare(updated, (await _catalog.GetAsync("svc-1"))!.Spec));
+        Assert.Equal(OperationJournalState.Succeeded, (await _journal.GetAsync("poppy:update:svc-1"))!.State);
+    }
+
+    [Fact]
+    public async Task RecoverExpiredOperationsAsync_StoppedAfterEveryProviderDeployed_SendsNothingAgain()
+    {
+        // Every vendor finished and the catalog recorded it, but the owner stopped before recording the outcome.
+        var first = Instance("instance-1");
+        var spec = first.Validate(TestSpecs.Basic("mirror")).Normalized!;
+        await CompleteAsync(await first.CreateServiceAsync(spec, "svc-1"));
+        await JournalRunAsync("poppy:create:svc-1", OperationKind.Create, spec);
+        first.Dispose();
+        _time.Advance(Lease);
+
+        var second = Instance("instance-2");
+        var resumed = Assert.Single(await second.RecoverExpiredOperationsAsync());
+        var service = await CompleteAsync((CdnOperation<CdnService>)resumed);
+
+        Assert.Equal(ProviderStatus.Deployed, service.Status);
+        Assert.Equal((1, 1, 0, 0), (_a.CallCount("create"), _b.CallCount("create"), _a.CallCount("update"), _b.CallCount("update")));
+        Assert.Equal(OperationJournalState.Succeeded, (await _journal.GetAsync("poppy:create:svc-1"))!.State);
+    }
+
+    /// <summary>Journals a running create or update of svc-1 by instance-1, with its spec, as the client does before its first vendor call.</summary>
+    private async Task JournalRunAsync(string operationId, OperationKind kind, ServiceSpec spec) => await _journal.StartAsync(new OperationJournalEntry
+    {
+        OperationId = operationId,
+        RunId = "r-" + operationId,
+        ServiceId = "svc-1",
+        Kind = kind,
+        Owner = "instance-1",
+        StartedAt = _time.GetUtcNow(),
+        UpdatedAt = _time.GetUtcNow(),
+        LeaseExpiresAt = _time.GetUtcNow() + Lease,
+        Data = ServiceJournalData.Write(spec),
+    });
 
     [Fact]
     public async Task RecoverExpiredOperationsAsync_AbandonedDelete_IsFinishedAndTheServiceRemoved()
