@@ -308,6 +308,33 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Polling_LessOftenThanALease_StillKeepsTheLeaseBetweenPolls()
+    {
+        // The caller polls every 170 s (a vendor's long poll interval) with a 120-s lease; the owner's recovery
+        // service renews every 10 s. A run left out of the renewals once (more than a lease without a poll) must be
+        // renewed again after its next poll, or its lease lapses before the poll after and another instance takes it.
+        var first = Instance("instance-1");
+        var operation = await first.CreateServiceAsync(TestSpecs.Basic("mirror"), "svc-1");
+        var second = Instance("instance-2");
+
+        for (var step = 1; step <= 34 && !operation.HasCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            await first.RenewLeasesAsync(default);
+            if (step % 17 == 0)
+            {
+                await operation.UpdateStatusAsync();
+            }
+
+            Assert.Empty(await second.RecoverExpiredOperationsAsync());
+        }
+
+        Assert.True(operation.HasCompleted);
+        var entry = await _journal.GetAsync(operation.Id);
+        Assert.Equal(("instance-1", OperationJournalState.Succeeded, 0), (entry!.Owner, entry.State, entry.Claims));
+    }
+
+    [Fact]
     public async Task WaitForOperationAsync_FromAnotherInstance_ReturnsOnceTheOwnerFinishes()
     {
         var first = Instance("instance-1");

@@ -77,7 +77,8 @@ internal sealed class JournalKeeper(IOperationJournal journal, OperationJournalO
 
     internal void Forget(JournalRun run) => _live.TryRemove(run, out _);
 
-    private JournalRun Track(JournalRun run)
+    /// <summary>Renews the run again between its polls (after a poll, when a gap longer than a lease left it out).</summary>
+    internal JournalRun Track(JournalRun run)
     {
         _live[run] = 0;
         return run;
@@ -108,6 +109,12 @@ internal sealed class JournalRun(JournalKeeper keeper, OperationJournalEntry ent
         if (completed)
         {
             return new(CompleteAsync(error));
+        }
+
+        if (Owned)
+        {
+            // Polled again: renewed between polls again, even if a gap longer than a lease had left it out.
+            keeper.Track(this);
         }
 
         return Owned && now - _lastRenewal >= keeper.Options.LeaseDuration / 3 ? new(RenewAsync(now, cancellationToken)) : ValueTask.CompletedTask;
