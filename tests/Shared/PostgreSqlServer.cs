@@ -47,6 +47,20 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
     {
         var binDir = FindBinDir() ?? throw new InvalidOperationException(InstallHint);
         var asPostgresUser = Environment.UserName == "root";
+        for (var attempt = 1; ; attempt++)
+        {
+            // The free port is found by binding port 0 and letting it go: another process may take it before the
+            // server binds it. Then the server fails with "could not bind", and a new port is tried.
+            var server = await TryStartAsync(binDir, asPostgresUser, attempt < 3).ConfigureAwait(false);
+            if (server is not null)
+            {
+                return server;
+            }
+        }
+    }
+
+    private static async Task<PostgreSqlServer?> TryStartAsync(string binDir, bool asPostgresUser, bool retryOnBindFailure)
+    {
         var root = Path.Combine(Path.GetTempPath(), "poppy-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         var server = new PostgreSqlServer(root, binDir, asPostgresUser, FreePort());
@@ -65,10 +79,32 @@ internal sealed class PostgreSqlServer : IAsyncDisposable
             ]).ConfigureAwait(false);
             return server;
         }
+        catch (InvalidOperationException) when (retryOnBindFailure && LostThePort(Path.Combine(root, "server.log")))
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
         catch
         {
             await server.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static bool LostThePort(string log)
+    {
+        try
+        {
+            var text = File.ReadAllText(log);
+            return text.Contains("could not bind", StringComparison.OrdinalIgnoreCase) || text.Contains("Address already in use", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -30,10 +30,27 @@ public sealed class RedisServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     public static async Task<RedisServer> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("poppy-redis-").FullName;
-        var server = new RedisServer(directory, FreePort());
-        await server.StartProcessAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            // The free port is found by binding port 0 and letting it go: another process may take it first. Then
+            // redis-server exits with "Address already in use", and a new port is tried.
+            var directory = Directory.CreateTempSubdirectory("poppy-redis-").FullName;
+            var server = new RedisServer(directory, FreePort());
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.DisposeAsync();
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     /// <summary>Stops the server (as a crash would: no shutdown save), keeping its port for <see cref="RestartAsync"/>.</summary>
