@@ -40,6 +40,9 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
           tokens = capacity
           ts = now
         end
+        if tokens > capacity then
+          tokens = capacity
+        end
         if now > ts then
           local periods = math.floor((now - ts) / period)
           if periods > 0 then

@@ -73,6 +73,18 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
     }
 
     [Fact]
+    public async Task TryAcquireAsync_BudgetLoweredForTheSameKey_KeepsAtMostTheNewCapacity()
+    {
+        await using var store = NewStore();
+        Assert.True((await store.TryAcquireAsync(new RateBudget("fastly:write", 10, 1, TimeSpan.FromMinutes(1)))).Acquired);
+
+        var low = new RateBudget("fastly:write", capacity: 3, tokensPerPeriod: 1, TimeSpan.FromMinutes(1));
+        var decisions = new[] { await store.TryAcquireAsync(low), await store.TryAcquireAsync(low), await store.TryAcquireAsync(low), await store.TryAcquireAsync(low) };
+
+        Assert.Equal([true, true, true, false], decisions.Select(d => d.Acquired));
+    }
+
+    [Fact]
     public async Task TryAcquireAsync_FourInstancesGreedyInLockstep_NeverExceedTheRateAndUseAtLeast90Percent()
     {
         const string prefix = "test:four-instances:";
