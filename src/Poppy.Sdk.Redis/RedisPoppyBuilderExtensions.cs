@@ -41,7 +41,7 @@ public static class RedisPoppyBuilderExtensions
         var services = builder.Services;
         services.AddOptions<RedisRateBudgetOptions>().Configure(configure)
             .Validate(o => !string.IsNullOrWhiteSpace(o.Configuration), "Redis rate budgets: Configuration is required (for example \"127.0.0.1:6379\").")
-            .Validate(o => o.Validate().Count == 0, "Redis rate budgets: invalid options (KeyPrefix required, FailClosedRetryAfter positive).")
+            .Validate(o => o.Validate().Count == 0, "Redis rate budgets: invalid options (KeyPrefix required, FailClosedRetryAfter positive, UnavailableBackoff not negative).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<IRateBudgetStore>();

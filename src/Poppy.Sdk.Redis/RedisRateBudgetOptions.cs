@@ -29,6 +29,12 @@ public sealed class RedisRateBudgetOptions
     public TimeSpan FailClosedRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// After a call finds Redis unreachable, how long the store answers without trying Redis (locally, or refusing when
+    /// failing closed) before one call tries it again (default 2 s; zero tries Redis on every call).
+    /// </summary>
+    public TimeSpan UnavailableBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Whether the buckets are timed by the Redis server's clock (the default: instances with skewed clocks still share
     /// one timeline). When false, each call passes the caller's <see cref="TimeProvider"/> time (for tests on a fake clock).
     /// </summary>
@@ -47,6 +53,11 @@ public sealed class RedisRateBudgetOptions
         if (FailClosedRetryAfter <= TimeSpan.Zero)
         {
             problems.Add("Redis rate budgets: FailClosedRetryAfter must be positive.");
+        }
+
+        if (UnavailableBackoff < TimeSpan.Zero)
+        {
+            problems.Add("Redis rate budgets: UnavailableBackoff must not be negative.");
         }
 
         return problems;

@@ -13,6 +13,12 @@ namespace Poppy.Sdk.Redis;
 /// buckets (or refuses, see <see cref="RedisRateBudgetOptions.WhenUnavailable"/>), logs a warning when that starts and
 /// an information line when Redis is back, and counts each fallback in <c>poppy.rate_budget.fallbacks</c>.
 /// </summary>
+/// <remarks>
+/// A fallback answers at once: a connection the store opens fails commands fast while disconnected
+/// (<see cref="BacklogPolicy.FailFast"/>) instead of queueing them until the async timeout, a connection that reports
+/// itself disconnected is not asked, and after a failure the store answers without Redis for
+/// <see cref="RedisRateBudgetOptions.UnavailableBackoff"/> before one call tries Redis again.
+/// </remarks>
 public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDisposable, IDisposable
 {
     // KEYS[1]: the bucket. ARGV: capacity, tokens per period, period (ms), tokens wanted, now (ms; negative: the server's clock).
@@ -33,6 +39,9 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
         if tokens == nil or ts == nil then
           tokens = capacity
           ts = now
+        end
+        if tokens > capacity then
+          tokens = capacity
         end
         if now > ts then
           local periods = math.floor((now - ts) / period)
@@ -68,8 +77,13 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
     private readonly LocalRateBudgetStore _local;
     private readonly Func<Task<IConnectionMultiplexer>> _connect;
     private readonly bool _ownsConnection;
+    private readonly object _gate = new();
     private Task<IConnectionMultiplexer>? _connection;
+    private bool _disposed;
     private int _unavailable;
+    // UTC ticks before which calls do not try Redis (after a failure); 0 while Redis answers.
+    private long _retryAtTicks;
+    private long _redisAttempts;
 
     /// <summary>Creates a store that connects (lazily, on first use) with <see cref="RedisRateBudgetOptions.Configuration"/>.</summary>
     /// <param name="options">The options.</param>
@@ -77,7 +91,7 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
     /// <param name="logger">Logs fallbacks.</param>
     /// <exception cref="ArgumentException">The options are invalid or name no configuration.</exception>
     public RedisRateBudgetStore(RedisRateBudgetOptions options, TimeProvider? timeProvider = null, ILogger<RedisRateBudgetStore>? logger = null)
-        : this(options, null, timeProvider, (ILogger?)logger, ownsConnection: true)
+        : this(options, null, null, timeProvider, logger, ownsConnection: true)
     {
     }
 
@@ -88,15 +102,21 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
     /// <param name="logger">Logs fallbacks.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public RedisRateBudgetStore(RedisRateBudgetOptions options, IConnectionMultiplexer connection, TimeProvider? timeProvider = null, ILogger<RedisRateBudgetStore>? logger = null)
-        : this(options, connection ?? throw new ArgumentNullException(nameof(connection)), timeProvider, (ILogger?)logger, ownsConnection: false)
+        : this(options, connection ?? throw new ArgumentNullException(nameof(connection)), null, timeProvider, logger, ownsConnection: false)
     {
     }
 
-    private RedisRateBudgetStore(RedisRateBudgetOptions options, IConnectionMultiplexer? connection, TimeProvider? timeProvider, ILogger? logger, bool ownsConnection)
+    /// <summary>Creates a store that owns the connections <paramref name="connect"/> opens (for tests of the connection's lifetime).</summary>
+    internal RedisRateBudgetStore(RedisRateBudgetOptions options, Func<Task<IConnectionMultiplexer>> connect, TimeProvider? timeProvider = null, ILogger? logger = null)
+        : this(options, null, connect ?? throw new ArgumentNullException(nameof(connect)), timeProvider, logger, ownsConnection: true)
+    {
+    }
+
+    private RedisRateBudgetStore(RedisRateBudgetOptions options, IConnectionMultiplexer? connection, Func<Task<IConnectionMultiplexer>>? connect, TimeProvider? timeProvider, ILogger? logger, bool ownsConnection)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Validate();
-        if (connection is null && string.IsNullOrWhiteSpace(options.Configuration))
+        if (connection is null && connect is null && string.IsNullOrWhiteSpace(options.Configuration))
         {
             problems = [.. problems, "Redis rate budgets: Configuration is required (for example \"127.0.0.1:6379\")."];
         }
@@ -116,17 +136,27 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
             _connection = Task.FromResult(connection);
             _connect = () => Task.FromResult(connection);
         }
+        else if (connect is not null)
+        {
+            _connect = connect;
+        }
         else
         {
             var configuration = ConfigurationOptions.Parse(options.Configuration!);
             // Keep retrying in the background instead of failing the first call for good; calls fall back meanwhile.
             configuration.AbortOnConnectFail = false;
+            // While disconnected, fail a command at once (the call then answers without Redis) instead of queueing it
+            // until the async timeout (5 s by default) for a reconnection.
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
             _connect = async () => await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         }
     }
 
     /// <summary>Whether the last call could not reach Redis (and was answered by the fallback).</summary>
     public bool IsUsingFallback => Volatile.Read(ref _unavailable) == 1;
+
+    /// <summary>How many calls tried Redis (for tests: calls in the back-off after a failure do not).</summary>
+    internal long RedisAttempts => Interlocked.Read(ref _redisAttempts);
 
     /// <inheritdoc />
     public async ValueTask<RateBudgetDecision> TryAcquireAsync(RateBudget budget, int tokens = 1, CancellationToken cancellationToken = default)
@@ -135,10 +165,22 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
         ArgumentOutOfRangeException.ThrowIfLessThan(tokens, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(tokens, budget.Capacity);
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        if (!TryEnterRedis())
+        {
+            return Fallback(budget, tokens, error: null);
+        }
+
+        Interlocked.Increment(ref _redisAttempts);
         RedisResult result;
         try
         {
-            var connection = await (_connection ??= _connect()).ConfigureAwait(false);
+            var connection = await ConnectionAsync().ConfigureAwait(false);
+            if (!connection.IsConnected)
+            {
+                return Failed(budget, tokens, new RedisConnectionException(ConnectionFailureType.UnableToConnect, "The connection to Redis is not established."));
+            }
+
             var now = _options.UseServerClock ? -1 : _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             result = await connection.GetDatabase().ScriptEvaluateAsync(
                 Script,
@@ -147,9 +189,10 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            return Fallback(budget, tokens, ex);
+            return Failed(budget, tokens, ex);
         }
 
+        Volatile.Write(ref _retryAtTicks, 0);
         if (Interlocked.Exchange(ref _unavailable, 0) == 1)
         {
             LogRecovered(_logger, budget.Key);
@@ -161,11 +204,52 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
             : new RateBudgetDecision(false, TimeSpan.FromMilliseconds((long)values[1]));
     }
 
-    private RateBudgetDecision Fallback(RateBudget budget, int tokens, Exception error)
+    /// <summary>
+    /// Whether this call may try Redis: always while it answers; after a failure, not before the back-off ends, and
+    /// then only the one call that moves the end of the back-off on (the probe).
+    /// </summary>
+    private bool TryEnterRedis()
+    {
+        var retryAt = Volatile.Read(ref _retryAtTicks);
+        if (retryAt == 0)
+        {
+            return true;
+        }
+
+        var now = _timeProvider.GetUtcNow().UtcTicks;
+        return now >= retryAt && Interlocked.CompareExchange(ref _retryAtTicks, BackoffEnd(now), retryAt) == retryAt;
+    }
+
+    private long BackoffEnd(long nowTicks) => Math.Max(1, nowTicks + _options.UnavailableBackoff.Ticks);
+
+    /// <summary>The connection, opened once; opened again when opening it failed (the back-off paces those attempts).</summary>
+    private Task<IConnectionMultiplexer> ConnectionAsync()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is null || _connection.IsFaulted || _connection.IsCanceled)
+            {
+                _connection = _connect();
+            }
+
+            return _connection;
+        }
+    }
+
+    private RateBudgetDecision Failed(RateBudget budget, int tokens, Exception error)
+    {
+        var decision = Fallback(budget, tokens, error);
+        Volatile.Write(ref _retryAtTicks, BackoffEnd(_timeProvider.GetUtcNow().UtcTicks));
+        return decision;
+    }
+
+    /// <summary>Answers without Redis; <paramref name="error"/> is null in the back-off after a failure (already logged).</summary>
+    private RateBudgetDecision Fallback(RateBudget budget, int tokens, Exception? error)
     {
         var closed = _options.WhenUnavailable == RedisUnavailableBehavior.FailClosed;
         Fallbacks.Add(1, new KeyValuePair<string, object?>("poppy.budget", budget.Key), new KeyValuePair<string, object?>("poppy.fallback", closed ? "refused" : "local"));
-        if (Interlocked.Exchange(ref _unavailable, 1) == 0)
+        if (error is not null && Interlocked.Exchange(ref _unavailable, 1) == 0)
         {
             LogUnavailable(_logger, budget.Key, closed ? "refusing tokens until it answers" : "pacing with local buckets meanwhile", error.GetType().Name, error.Message);
         }
@@ -177,21 +261,47 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
-        _local.Dispose();
-        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true } connection)
+        if (TakeOwnedConnection() is { } connection)
         {
-            await connection.Result.DisposeAsync().ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => TakeOwnedConnection()?.Dispose();
+
+    /// <summary>
+    /// Marks the store disposed and stops the local buckets; answers the connection to close now when the store owns
+    /// one, and closes one still being opened when it is open.
+    /// </summary>
+    private IConnectionMultiplexer? TakeOwnedConnection()
     {
-        _local.Dispose();
-        if (_ownsConnection && _connection is { IsCompletedSuccessfully: true } connection)
+        Task<IConnectionMultiplexer>? connection;
+        lock (_gate)
         {
-            connection.Result.Dispose();
+            if (_disposed)
+            {
+                return null;
+            }
+
+            _disposed = true;
+            connection = _connection;
+            _connection = null;
         }
+
+        _local.Dispose();
+        if (!_ownsConnection || connection is null)
+        {
+            return null;
+        }
+
+        if (connection.IsCompletedSuccessfully)
+        {
+            return connection.Result;
+        }
+
+        _ = connection.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        return null;
     }
 
     [LoggerMessage(2100, LogLevel.Warning, "Redis is unreachable for rate budget {Budget}: {Behavior} ({ErrorType}: {Error}).")]

@@ -93,6 +93,32 @@ public sealed class WriteBudgetTests
     }
 
     [Fact]
+    public async Task ReloadedLowerLimit_WithTheDefaultLocalStore_PacesAtTheNewLimit()
+    {
+        var time = new TimerAwareTimeProvider(Start);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ApiToken"] = "fk-BUDGET-0123456789", ["WriteRequestsPerHour"] = "1000" })
+            .Build();
+        using var probe = WriteBudgetProbe.Build(b => b.AddFastly("fastly", configuration), recordTokens: false, time: time);
+        (await probe.Client.PostAsync(Api + "service", null)).Dispose();
+
+        // 4 per hour: a burst of 2 (of the 499 tokens left), then one token every 30 minutes.
+        configuration["WriteRequestsPerHour"] = "4";
+        configuration.Reload();
+        (await probe.Client.PostAsync(Api + "service", null)).Dispose();
+        (await probe.Client.PostAsync(Api + "service", null)).Dispose();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var fourth = probe.Client.PostAsync(Api + "service", null);
+        await time.WaitForTimerAsync(TimeSpan.FromMinutes(30));
+
+        Assert.False(fourth.IsCompleted);
+        Assert.Equal(3, probe.Vendor.Count);
+        await time.AdvanceWhenWaitedOnAsync(TimeSpan.FromMinutes(30));
+        (await fourth).Dispose();
+        Assert.Equal(4, probe.Vendor.Count);
+    }
+
+    [Fact]
     public void WriteRequestsPerHour_OneOrNegative_FailsValidation()
     {
         Assert.Contains(new FastlyCdnProviderOptions { ApiToken = "t", WriteRequestsPerHour = 1 }.Validate(), p => p.Contains("WriteRequestsPerHour", StringComparison.Ordinal));

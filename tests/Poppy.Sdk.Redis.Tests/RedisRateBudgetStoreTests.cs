@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Poppy.Sdk.TestSupport;
+using StackExchange.Redis;
 
 namespace Poppy.Sdk.Redis.Tests;
 
@@ -69,6 +70,18 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
         Assert.Equal(TimeSpan.FromSeconds(4), early.RetryAfter);
         Assert.Equal([true, true, false], afterOnePeriod.Select(d => d.Acquired));
         Assert.Equal(4, afterLongIdle);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_BudgetLoweredForTheSameKey_KeepsAtMostTheNewCapacity()
+    {
+        await using var store = NewStore();
+        Assert.True((await store.TryAcquireAsync(new RateBudget("fastly:write", 10, 1, TimeSpan.FromMinutes(1)))).Acquired);
+
+        var low = new RateBudget("fastly:write", capacity: 3, tokensPerPeriod: 1, TimeSpan.FromMinutes(1));
+        var decisions = new[] { await store.TryAcquireAsync(low), await store.TryAcquireAsync(low), await store.TryAcquireAsync(low), await store.TryAcquireAsync(low) };
+
+        Assert.Equal([true, true, true, false], decisions.Select(d => d.Acquired));
     }
 
     [Fact]
@@ -155,6 +168,126 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
     }
 
     [Fact]
+    public async Task TryAcquireAsync_RedisStoppedWithAPlainConfiguration_AnswersAtOnceThenLeavesRedisAloneForTheBackoff()
+    {
+        await using var server = await RedisServer.StartAsync();
+        var logs = new FakeLogger<RedisRateBudgetStore>();
+        using var fallbacks = new MetricCollector<long>(null, "Poppy.Sdk", "poppy.rate_budget.fallbacks");
+        // What a user writes: the client's default 5 s async timeout, no test overrides.
+        await using var store = new RedisRateBudgetStore(
+            new RedisRateBudgetOptions { Configuration = server.PlainConfiguration, KeyPrefix = "test:" + Guid.NewGuid().ToString("N") + ":", UseServerClock = false },
+            _time,
+            logs);
+        var budget = new RateBudget("fastly:purge", capacity: 3, tokensPerPeriod: 3, TimeSpan.FromSeconds(1));
+        Assert.True((await store.TryAcquireAsync(budget)).Acquired);
+        Assert.Equal(1, store.RedisAttempts);
+
+        await server.StopAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var first = await store.TryAcquireAsync(budget);
+        var firstTook = clock.Elapsed;
+        var inTheBackoff = new[] { await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget), await store.TryAcquireAsync(budget) };
+
+        // The failed call is answered locally without waiting for a reconnection. The bound is loose on purpose: the
+        // client's default async timeout (what a call waited before the fix) is 5 s, failing fast takes milliseconds.
+        Assert.True(firstTook < TimeSpan.FromSeconds(2), $"The first call after Redis stopped took {firstTook}.");
+        Assert.True(first.Acquired);
+        Assert.Equal([true, true, false], inTheBackoff.Select(d => d.Acquired));
+        Assert.Equal(2, store.RedisAttempts);
+        Assert.Equal(4, fallbacks.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Single(logs.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+
+        // Back, but the back-off is not over: still local, Redis not asked.
+        await server.RestartAsync();
+        Assert.False((await store.TryAcquireAsync(budget)).Acquired);
+        Assert.Equal(2, store.RedisAttempts);
+        Assert.True(store.IsUsingFallback);
+
+        _time.Advance(new RedisRateBudgetOptions().UnavailableBackoff);
+        await WaitUntilSharedAgainAsync(store, budget);
+
+        // The restarted Redis is empty: a full shared bucket again.
+        Assert.Contains(logs.Collector.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains("shared again", StringComparison.Ordinal));
+        Assert.True(store.RedisAttempts > 2);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ConcurrentFirstCalls_OpenOneConnection_AndDisposeClosesIt()
+    {
+        var opened = new List<IConnectionMultiplexer>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new RedisRateBudgetStore(
+            new RedisRateBudgetOptions { KeyPrefix = "test:" + Guid.NewGuid().ToString("N") + ":", UseServerClock = false },
+            async () =>
+            {
+                var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+                lock (opened)
+                {
+                    opened.Add(connection);
+                }
+
+                await release.Task;
+                return connection;
+            },
+            _time);
+        var budget = new RateBudget("fastly:purge", capacity: 16, tokensPerPeriod: 16, TimeSpan.FromSeconds(1));
+
+        // Each Task.Run ends once its call has returned a pending task (it awaits the connection), so all 16 wait on it together.
+        var calls = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => Task.FromResult(store.TryAcquireAsync(budget).AsTask()))));
+        Assert.All(calls, c => Assert.False(c.IsCompleted));
+        release.SetResult();
+        var decisions = await Task.WhenAll(calls);
+        var connection = Assert.Single(opened);
+        await store.DisposeAsync();
+
+        Assert.All(decisions, d => Assert.True(d.Acquired));
+        Assert.False(store.IsUsingFallback);
+        Assert.False(connection.IsConnected);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ConnectingFailed_AnswersLocallyThenConnectsAgainAfterTheBackoff()
+    {
+        var attempts = 0;
+        await using var store = new RedisRateBudgetStore(
+            new RedisRateBudgetOptions { KeyPrefix = "test:" + Guid.NewGuid().ToString("N") + ":", UseServerClock = false, UnavailableBackoff = TimeSpan.FromSeconds(3) },
+            async () => Interlocked.Increment(ref attempts) == 1
+                ? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "refused")
+                : await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration),
+            _time);
+        var budget = new RateBudget("fastly:purge", capacity: 5, tokensPerPeriod: 5, TimeSpan.FromSeconds(1));
+
+        var failed = await store.TryAcquireAsync(budget);
+        var wasFallback = store.IsUsingFallback;
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var inTheBackoff = await store.TryAcquireAsync(budget);
+        var attemptsInTheBackoff = Volatile.Read(ref attempts);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var afterTheBackoff = await store.TryAcquireAsync(budget);
+
+        Assert.True(failed.Acquired);
+        Assert.True(wasFallback);
+        Assert.True(inTheBackoff.Acquired);
+        Assert.Equal(1, attemptsInTheBackoff);
+        Assert.True(afterTheBackoff.Acquired);
+        Assert.Equal(2, Volatile.Read(ref attempts));
+        Assert.False(store.IsUsingFallback);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_GivenConnection_IsLeftOpen()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var store = new RedisRateBudgetStore(new RedisRateBudgetOptions { KeyPrefix = "test:" + Guid.NewGuid().ToString("N") + ":", UseServerClock = false }, connection, _time);
+        Assert.True((await store.TryAcquireAsync(new RateBudget("fastly:purge", 1, 1, TimeSpan.FromSeconds(1)))).Acquired);
+
+        await store.DisposeAsync();
+
+        Assert.True(connection.IsConnected);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await store.TryAcquireAsync(new RateBudget("fastly:purge", 1, 1, TimeSpan.FromSeconds(1))));
+    }
+
+    [Fact]
     public async Task TryAcquireAsync_RedisStopped_FailClosed_RefusesWithTheConfiguredWait()
     {
         await using var server = await RedisServer.StartAsync();
@@ -164,9 +297,13 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
 
         await server.StopAsync();
         var refused = await store.TryAcquireAsync(budget);
+        var refusedInTheBackoff = await store.TryAcquireAsync(budget);
 
         Assert.False(refused.Acquired);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.False(refusedInTheBackoff.Acquired);
+        Assert.Equal(TimeSpan.FromSeconds(1), refusedInTheBackoff.RetryAfter);
+        Assert.Equal(2, store.RedisAttempts);
         Assert.True(store.IsUsingFallback);
     }
 
@@ -198,8 +335,11 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.TryAcquireAsync(new RateBudget("x:purge", 2, 1, TimeSpan.FromSeconds(1)), 3));
     }
 
-    /// <summary>The client reconnects in the background; wait (bounded) for the first call that reaches the restarted server.</summary>
-    private static async Task WaitUntilSharedAgainAsync(RedisRateBudgetStore store, RateBudget budget)
+    /// <summary>
+    /// The client reconnects in the background; wait (bounded) for the first call that reaches the restarted server,
+    /// ending the store's back-off on the fake clock before each try (the back-off is a time comparison, not a timer).
+    /// </summary>
+    private async Task WaitUntilSharedAgainAsync(RedisRateBudgetStore store, RateBudget budget)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -211,6 +351,7 @@ public sealed class RedisRateBudgetStoreTests(RedisServerFixture redis) : IClass
             }
 
             await Task.Delay(100);
+            _time.Advance(new RedisRateBudgetOptions().UnavailableBackoff);
         }
 
         throw new Xunit.Sdk.XunitException("The store did not reach the restarted Redis within 30 s.");

@@ -26,6 +26,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The StackExchange.Redis configuration string that reaches it.</summary>
     public string Configuration => $"127.0.0.1:{Port},connectTimeout=2000,syncTimeout=2000,asyncTimeout=2000";
 
+    /// <summary>The configuration string a user would write (the client's default timeouts: 5 s).</summary>
+    public string PlainConfiguration => $"127.0.0.1:{Port}";
+
     /// <summary>Starts a server.</summary>
     /// <returns>The running server.</returns>
     public static async Task<RedisServer> StartAsync()

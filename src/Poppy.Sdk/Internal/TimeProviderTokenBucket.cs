@@ -20,13 +20,18 @@ internal sealed class TimeProviderTokenBucket : RateLimiter
     private long _successfulLeases;
     private bool _disposed;
 
-    public TimeProviderTokenBucket(int tokenLimit, int tokensPerPeriod, TimeSpan period, TimeProvider timeProvider)
+    /// <param name="tokenLimit">The capacity.</param>
+    /// <param name="tokensPerPeriod">The tokens added per period.</param>
+    /// <param name="period">The period.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="initialTokens">The tokens it starts with (full when null; at most <paramref name="tokenLimit"/>).</param>
+    public TimeProviderTokenBucket(int tokenLimit, int tokensPerPeriod, TimeSpan period, TimeProvider timeProvider, int? initialTokens = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tokenLimit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tokensPerPeriod, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(period, TimeSpan.Zero);
         _tokenLimit = tokenLimit;
-        _tokens = tokenLimit;
+        _tokens = Math.Clamp(initialTokens ?? tokenLimit, 0, tokenLimit);
         TokensPerPeriod = tokensPerPeriod;
         Period = period;
         _timeProvider = timeProvider;
@@ -34,7 +39,21 @@ internal sealed class TimeProviderTokenBucket : RateLimiter
         _timer = timeProvider.CreateTimer(static s => ((TimeProviderTokenBucket)s!).Replenish(), this, period, period);
     }
 
+    public int TokenLimit => _tokenLimit;
+
     public int TokensPerPeriod { get; }
+
+    /// <summary>The tokens available now.</summary>
+    public int AvailableTokens
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tokens;
+            }
+        }
+    }
 
     public TimeSpan Period { get; }
 
