@@ -20,7 +20,7 @@ public sealed class SharedPurgeBudgetTests(RedisServerFixture redis) : IClassFix
     };
 
     [Fact]
-    public async Task PurgeAsync_FourClientInstancesOnOneAccount_StayWithinTheVendorRateTogether_AndUseAtLeast90Percent()
+    public async Task PurgeAsync_FourClientInstancesOnOneAccount_StayWithinTheConfiguredRateTogether()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero));
         var prefix = "test:composite:" + Guid.NewGuid().ToString("N") + ":";
@@ -85,6 +85,8 @@ public sealed class SharedPurgeBudgetTests(RedisServerFixture redis) : IClassFix
             var elapsed = sent.Max().TotalSeconds;
             var allowed = VendorRate.Burst + (VendorRate.RequestsPerPeriod * Math.Floor(elapsed));
             Assert.True(sent.Count <= allowed, $"{sent.Count} purge calls in {elapsed} s; the account allows {allowed}");
+            // A loose floor (the last second may be partly used): what the vendor sees, and the 90 % of the issue, are
+            // measured at the emulated Cloudflare in EmulatedVendorSharedPurgeTests.
             Assert.True(sent.Count >= 0.9 * (VendorRate.Burst + (VendorRate.RequestsPerPeriod * (elapsed - 1))), $"only {sent.Count} purge calls in {elapsed} s");
         }
         finally
