@@ -31,7 +31,7 @@ public sealed class PostgreSqlStateCommandsTests
             Assert.Equal(0, (await CliRun.RunAsync("catalog", "export", export, "--catalog", sqlite)).Code);
             var connectionString = await server.CreateDatabaseAsync();
 
-            // Import is a write, but the schema of a shared database is changed only when asked to.
+            // Import is a write, but the schema of a database other services use is changed only when asked to.
             var refused = await CliRun.RunAsync("catalog", "import", export, "--catalog", connectionString);
             Assert.Equal((2, ""), (refused.Code, refused.Out));
             Assert.Contains("has Poppy schema version 0", refused.Err, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class PostgreSqlStateCommandsTests
             await catalog.SaveAsync(new CdnService
             {
                 ServiceId = "svc-pg",
-                Spec = new ServiceSpec { Name = "shared", FlavorId = "global", Domains = [new DomainSpec("www.example.com")], Origins = [new OriginSpec("origin.example.net")] },
+                Spec = new ServiceSpec { Name = "team-site", FlavorId = "global", Domains = [new DomainSpec("www.example.com")], Origins = [new OriginSpec("origin.example.net")] },
                 Providers = [new ProviderServiceDetails { Provider = "cloudfront", ServiceId = "svc-pg", VendorServiceId = "E2PG", Status = ProviderStatus.Deployed }],
             });
         }
