@@ -11,21 +11,8 @@ internal static class FastlyWriteBudget
 
     public static WriteRateLimit? Limit(FastlyCdnProviderOptions options) => WriteRateLimits.PerWindow(options.WriteRequestsPerHour, Hour);
 
-    public static bool Counts(FastlyCdnProviderOptions options, HttpRequestMessage request)
-    {
-        if (WriteRateLimits.IsRead(request))
-        {
-            return false;
-        }
-
-        var path = WriteRateLimits.RelativePath(request, options.BaseAddress);
-        if (path.StartsWith("purge/", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        // service/{id}/purge or service/{id}/purge/{key}: a surrogate-key purge.
-        var segments = path.Split('/');
-        return !(segments.Length is 3 or 4 && segments[0] == "service" && segments[2] == "purge");
-    }
+    /// <summary>Whether Fastly counts the request: not a read, and not a purge other than a purge-all (purges are classified once, by <see cref="FastlyRetryPolicy.IsPurge"/>).</summary>
+    public static bool Counts(FastlyCdnProviderOptions options, HttpRequestMessage request) =>
+        !WriteRateLimits.IsRead(request)
+        && (!FastlyRetryPolicy.IsPurge(request) || request.RequestUri!.AbsolutePath.EndsWith("/purge_all", StringComparison.Ordinal));
 }
