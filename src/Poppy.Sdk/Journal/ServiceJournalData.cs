@@ -25,7 +25,7 @@ internal static class ServiceJournalData
             w.WriteStartObject();
             w.WriteNumber("v", FormatVersion);
             w.WritePropertyName("spec");
-            w.WriteRawValue(PoppyJson.Serialize(spec));
+            JsonSerializer.Serialize(w, spec, PoppyJsonContext.Default.ServiceSpec);
             w.WriteEndObject();
         }
 
@@ -51,7 +51,7 @@ internal static class ServiceJournalData
                 throw new FormatException($"The journaled operation has format version {version}; this library reads version {FormatVersion}.");
             }
 
-            return PoppyJson.DeserializeService(root.GetProperty("spec").GetRawText());
+            return root.GetProperty("spec").Deserialize(PoppyJsonContext.Default.ServiceSpec) ?? throw new JsonException("The journaled spec is null.");
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
