@@ -6,10 +6,7 @@ namespace Poppy.Sdk.CloudFront.Internal;
 /// </summary>
 internal static class CloudFrontWriteBudget
 {
-    public static WriteRateLimit? Limit(CloudFrontCdnProviderOptions options) =>
-        options.WriteRequestsPerSecond > 0
-            ? new WriteRateLimit(options.WriteRequestsPerSecond, TimeSpan.FromSeconds(1), options.WriteBurst > 0 ? options.WriteBurst : options.WriteRequestsPerSecond)
-            : null;
+    public static WriteRateLimit? Limit(CloudFrontCdnProviderOptions options) => WriteRateLimits.PerSecond(options.WriteRequestsPerSecond, options.WriteBurst);
 
     public static bool Counts(CloudFrontCdnProviderOptions options, HttpRequestMessage request) => !WriteRateLimits.IsRead(request);
 }

@@ -53,7 +53,7 @@ public sealed record RateBudget
     public static RateBudget ForPurge(string providerName, PurgeRateLimit limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new RateBudget(providerName + ":purge", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
+        return Pacing(providerName + ":purge", limit.Burst, limit.RequestsPerPeriod, limit.Period);
     }
 
     /// <summary>
@@ -66,8 +66,12 @@ public sealed record RateBudget
     public static RateBudget ForWrite(string providerName, WriteRateLimit limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        return new RateBudget(providerName + ":write", Math.Max(1, limit.Burst), Math.Max(1, limit.RequestsPerPeriod), limit.Period);
+        return Pacing(providerName + ":write", limit.Burst, limit.RequestsPerPeriod, limit.Period);
     }
+
+    /// <summary>A vendor's pacing as a bucket: at least one token of burst and of refill.</summary>
+    private static RateBudget Pacing(string key, int burst, int requestsPerPeriod, TimeSpan period) =>
+        new(key, Math.Max(1, burst), Math.Max(1, requestsPerPeriod), period);
 }
 
 /// <summary>The answer of <see cref="IRateBudgetStore.TryAcquireAsync"/>.</summary>

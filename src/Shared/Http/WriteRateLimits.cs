@@ -24,6 +24,13 @@ internal static class WriteRateLimits
         return new WriteRateLimit(1, window / refilled, burst);
     }
 
+    /// <summary>A rate per second with a burst (the burst defaults to the rate); null when the rate is 0 or less (pacing off).</summary>
+    /// <param name="requestsPerSecond">The rate.</param>
+    /// <param name="burst">The burst; 0 or less for the rate.</param>
+    /// <returns>The pacing, or null when off.</returns>
+    public static WriteRateLimit? PerSecond(int requestsPerSecond, int burst) =>
+        requestsPerSecond > 0 ? new WriteRateLimit(requestsPerSecond, TimeSpan.FromSeconds(1), burst > 0 ? burst : requestsPerSecond) : null;
+
     /// <summary>Whether a request only reads (GET or HEAD): vendors that limit writes do not count it.</summary>
     /// <param name="request">The request.</param>
     /// <returns>True for GET and HEAD.</returns>
