@@ -225,6 +225,12 @@ public sealed partial class RedisRateBudgetStore : IRateBudgetStore, IAsyncDispo
     /// <summary>The connection, opened once; opened again when opening it failed (the back-off paces those attempts).</summary>
     private Task<IConnectionMultiplexer> ConnectionAsync()
     {
+        // Opened: no lock on the per-call path (disposal is checked by the caller and clears the field).
+        if (Volatile.Read(ref _connection) is { IsCompletedSuccessfully: true } open)
+        {
+            return open;
+        }
+
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
