@@ -93,13 +93,17 @@ internal static class HttpProviderRegistration
             // Write pacing goes outside the resilience handler, so waiting for a token is not cut short by its request
             // timeouts (ADR 0012). The store is the application's (shared through Redis with UseRedisRateLimits), else
             // one in this container; the limit is read per request, so changed options apply without a restart.
-            .AddHttpMessageHandler(sp => new WriteBudgetHandler(
-                name,
-                sp.GetService<IRateBudgetStore>() ?? sp.GetRequiredKeyedService<IRateBudgetStore>(LocalWriteBudgetsKey),
-                () => descriptor.WriteRateLimit(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name)),
-                request => descriptor.CountsAgainstWriteLimit(sp.GetRequiredService<IOptionsMonitor<TOptions>>().Get(name), request),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILoggerFactory>()?.CreateLogger("Poppy.Sdk.WriteBudget")))
+            .AddHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<IOptionsMonitor<TOptions>>();
+                return new WriteBudgetHandler(
+                    name,
+                    sp.GetService<IRateBudgetStore>() ?? sp.GetRequiredKeyedService<IRateBudgetStore>(LocalWriteBudgetsKey),
+                    () => descriptor.WriteRateLimit(options.Get(name)),
+                    request => descriptor.CountsAgainstWriteLimit(options.Get(name), request),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetService<ILoggerFactory>()?.CreateLogger("Poppy.Sdk.WriteBudget"));
+            })
             .AddStandardResilienceHandler(resilience =>
             {
                 resilience.Retry.ShouldHandle = descriptor.ShouldRetry;
